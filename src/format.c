@@ -1,0 +1,125 @@
+/*
+ * format.c: renders a result as a text or JSON line (newline included).
+ * The JSON field order and names are the contract's; unknown values are
+ * null, never missing.
+ */
+#include "config.h"
+
+#include <string.h>
+
+#include "format.h"
+#include "json.h"
+
+/* Text fields are tab-separated: control bytes would break the columns. */
+static void
+format_text_field(struct buf *b, const char *s, size_t len)
+{
+	size_t	i;
+
+	buf_grow(b, len);
+	for (i = 0; i < len; i++) {
+		unsigned char c = (unsigned char)s[i];
+		buf_addc(b, c < 0x20 || c == 0x7f ? '?' : (char)c);
+	}
+}
+
+static void
+format_text(struct buf *b, const struct result *r)
+{
+	int64_t	ms;
+
+	if (r->error == ERR_NONE || r->error == ERR_HTTP) {
+		buf_add_u64(b, (uint64_t)r->status);
+		buf_addc(b, '\t');
+		format_text_field(b, r->url, r->url_len);
+		buf_addc(b, '\t');
+		buf_add_u64(b, r->bytes);
+		buf_addc(b, '\t');
+		ms = r->time.total < 0 ? 0 : (r->time.total + 500) / 1000;
+		buf_printf(b, "%lld.%03lld\n", (long long)(ms / 1000),
+		    (long long)(ms % 1000));
+		return;
+	}
+	buf_add(b, "ERR\t", 4);
+	format_text_field(b, r->url, r->url_len);
+	buf_addc(b, '\t');
+	buf_adds(b, err_name(r->error));
+	buf_addc(b, '\t');
+	if (r->message != NULL)
+		format_text_field(b, r->message, strlen(r->message));
+	buf_addc(b, '\n');
+}
+
+static void
+format_json_long(struct buf *b, long v)
+{
+	if (v <= 0)
+		buf_add(b, "null", 4);
+	else
+		buf_add_u64(b, (uint64_t)v);
+}
+
+static void
+format_json_times(struct buf *b, const struct result_times *t)
+{
+	buf_adds(b, "\"time\":{\"queued\":");
+	json_seconds(b, t->queued);
+	buf_adds(b, ",\"dns\":");
+	json_seconds(b, t->dns);
+	buf_adds(b, ",\"connect\":");
+	json_seconds(b, t->connect);
+	buf_adds(b, ",\"tls\":");
+	json_seconds(b, t->tls);
+	buf_adds(b, ",\"ttfb\":");
+	json_seconds(b, t->ttfb);
+	buf_adds(b, ",\"total\":");
+	json_seconds(b, t->total);
+	buf_addc(b, '}');
+}
+
+static void
+format_json(struct buf *b, const struct result *r)
+{
+	buf_adds(b, "{\"index\":");
+	buf_add_u64(b, r->index);
+	buf_adds(b, ",\"url\":");
+	json_str(b, r->url, r->url_len);
+	buf_adds(b, result_ok(r) ? ",\"ok\":true" : ",\"ok\":false");
+	buf_adds(b, ",\"status\":");
+	format_json_long(b, r->status);
+	buf_adds(b, ",\"error\":");
+	json_strz(b, r->error == ERR_NONE ? NULL : err_name(r->error));
+	buf_adds(b, ",\"message\":");
+	json_strz(b, r->message);
+	buf_adds(b, ",\"effective_url\":");
+	json_strz(b, r->effective_url);
+	buf_adds(b, ",\"redirects\":");
+	if (r->redirects < 0)
+		buf_add(b, "null", 4);
+	else
+		buf_add_u64(b, (uint64_t)r->redirects);
+	buf_adds(b, ",\"http_version\":");
+	json_strz(b, r->http_version);
+	buf_adds(b, ",\"content_type\":");
+	json_strz(b, r->content_type);
+	buf_adds(b, ",\"bytes\":");
+	buf_add_u64(b, r->bytes);
+	buf_adds(b, r->truncated ? ",\"truncated\":true" :
+	    ",\"truncated\":false");
+	buf_adds(b, ",\"attempts\":");
+	buf_add_u64(b, (uint64_t)r->attempts);
+	buf_adds(b, ",\"title\":");
+	json_strz(b, r->title);
+	buf_addc(b, ',');
+	format_json_times(b, &r->time);
+	buf_add(b, "}\n", 2);
+}
+
+void
+format_result(struct buf *b, const struct result *r, enum format fmt)
+{
+	if (fmt == FMT_JSON)
+		format_json(b, r);
+	else
+		format_text(b, r);
+}

@@ -1,0 +1,99 @@
+/*
+ * json.c: JSON string and number writing.  Every string is valid UTF-8 on
+ * the way out whatever bytes came in (servers send anything), which is why
+ * this is not cJSON: cJSON 1.7 copies invalid bytes through.
+ */
+#include "config.h"
+
+#include <string.h>
+
+#include "json.h"
+#include "utf8.h"
+
+static const char json_hex[] = "0123456789abcdef";
+
+static void
+json_escape_ctl(struct buf *b, unsigned char c)
+{
+	char	esc[6] = { '\\', 'u', '0', '0', 0, 0 };
+
+	switch (c) {
+	case '\b': buf_add(b, "\\b", 2); return;
+	case '\f': buf_add(b, "\\f", 2); return;
+	case '\n': buf_add(b, "\\n", 2); return;
+	case '\r': buf_add(b, "\\r", 2); return;
+	case '\t': buf_add(b, "\\t", 2); return;
+	}
+	esc[4] = json_hex[c >> 4];
+	esc[5] = json_hex[c & 0xf];
+	buf_add(b, esc, 6);
+}
+
+/* A quoted JSON string of len bytes at s; invalid UTF-8 becomes U+FFFD. */
+void
+json_str(struct buf *b, const char *s, size_t len)
+{
+	const unsigned char	*p = (const unsigned char *)s;
+	size_t			 i = 0, run, n;
+	int32_t			 cp;
+
+	buf_grow(b, len + 2);
+	buf_addc(b, '"');
+	while (i < len) {
+		/* Copy the longest run of plain ASCII at once. */
+		for (run = i; run < len && p[run] >= 0x20 && p[run] < 0x80 &&
+		    p[run] != '"' && p[run] != '\\'; run++)
+			;
+		buf_add(b, p + i, run - i);
+		if ((i = run) == len)
+			break;
+		if (p[i] == '"' || p[i] == '\\') {
+			buf_addc(b, '\\');
+			buf_addc(b, (char)p[i++]);
+		} else if (p[i] < 0x20) {
+			json_escape_ctl(b, p[i++]);
+		} else {
+			n = utf8_next(p + i, len - i, &cp);
+			if (cp < 0)
+				buf_add(b, UTF8_REPLACEMENT, 3);
+			else
+				buf_add(b, p + i, n);
+			i += n;
+		}
+	}
+	buf_addc(b, '"');
+}
+
+/* A NUL-terminated string, or null. */
+void
+json_strz(struct buf *b, const char *s)
+{
+	if (s == NULL)
+		buf_add(b, "null", 4);
+	else
+		json_str(b, s, strlen(s));
+}
+
+/*
+ * Microseconds as seconds with up to six decimals and no trailing zeros
+ * (1500000 -> 1.5, 300 -> 0.0003, 0 -> 0.0); negative means unknown.
+ */
+void
+json_seconds(struct buf *b, int64_t us)
+{
+	char	frac[7];
+	int	i, end;
+
+	if (us < 0) {
+		buf_add(b, "null", 4);
+		return;
+	}
+	buf_add_u64(b, (uint64_t)(us / 1000000));
+	buf_addc(b, '.');
+	us %= 1000000;
+	for (i = 5; i >= 0; i--, us /= 10)
+		frac[i] = (char)('0' + us % 10);
+	for (end = 6; end > 1 && frac[end - 1] == '0'; end--)
+		;
+	buf_add(b, frac, (size_t)end);
+}

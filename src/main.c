@@ -1,0 +1,276 @@
+/*
+ * main.c: cofetch's entry point.  Wires the modules onto one event loop,
+ * turns signals and a closed standard output into an orderly stop, prints
+ * the summary and maps the outcome to the exit status of the contract.
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <unistd.h>
+
+#include <curl/curl.h>
+#include <event2/event.h>
+
+#include "clock.h"
+#include "input.h"
+#include "msg.h"
+#include "opts.h"
+#include "result.h"
+#include "sched.h"
+#include "sink.h"
+#include "xfer.h"
+
+#define EXIT_OK		0
+#define EXIT_FAILED	1
+#define EXIT_USAGE	2
+#define EXIT_SIGPIPE	141
+
+/* Descriptors per task: its connection plus libcurl's resolver pair. */
+#define FDS_PER_JOB	3
+#define FDS_RESERVED	64
+
+struct app {
+	struct config		 cfg;
+	struct event_base	*base;
+	struct input		*input;
+	struct sink		*sink;
+	struct xfer		*xfer;
+	struct sched		*sched;
+	struct event		*sigev;		/* a signal reached the loop */
+	int			 signal;	/* the one that stopped us */
+	int64_t			 t0;
+};
+
+/*
+ * -j beyond what the open-file limit allows would fail transfers at
+ * random; raise the soft limit to the hard one, then lower -j to fit.
+ */
+static void
+fit_jobs_to_fd_limit(struct config *cfg)
+{
+	struct rlimit	rl;
+	rlim_t		need, fit;
+
+	if (getrlimit(RLIMIT_NOFILE, &rl) != 0)
+		return;
+	need = (rlim_t)cfg->jobs * FDS_PER_JOB + FDS_RESERVED;
+	if (rl.rlim_cur < need && rl.rlim_cur < rl.rlim_max) {
+		rl.rlim_cur = rl.rlim_max < need ? rl.rlim_max : need;
+		setrlimit(RLIMIT_NOFILE, &rl);
+		getrlimit(RLIMIT_NOFILE, &rl);
+	}
+	if (rl.rlim_cur >= need)
+		return;
+	fit = rl.rlim_cur > FDS_RESERVED + FDS_PER_JOB ?
+	    (rl.rlim_cur - FDS_RESERVED) / FDS_PER_JOB : 1;
+	msg_warn("-j %u needs more open files than the limit (%llu) allows; "
+	    "using -j %llu", cfg->jobs, (unsigned long long)rl.rlim_cur,
+	    (unsigned long long)fit);
+	cfg->jobs = (unsigned)fit;
+}
+
+/*
+ * The signal handler's state, the only globals: a handler can reach
+ * nothing else.  The first SIGINT or SIGTERM is passed to the loop through
+ * a pipe and stops the run in order; a second one ends the process at
+ * once, even if the loop is stuck writing to a reader that stopped.
+ */
+static volatile sig_atomic_t	signal_caught;
+static int			signal_pipe[2] = { -1, -1 };
+
+static void
+signal_handler(int sig)
+{
+	int	saved = errno;
+	ssize_t	n;
+
+	if (signal_caught != 0) {
+		signal(sig, SIG_DFL);
+		raise(sig);
+		return;
+	}
+	signal_caught = sig;
+	n = write(signal_pipe[1], "", 1);	/* cannot fail: one byte, once */
+	(void)n;
+	errno = saved;
+}
+
+static void
+on_signal(evutil_socket_t fd, short what, void *arg)
+{
+	struct app	*app = arg;
+	char		 why[64], byte;
+
+	(void)what;
+	if (read(fd, &byte, 1) != 1 || app->signal != 0)
+		return;
+	app->signal = signal_caught;
+	snprintf(why, sizeof why, "interrupted by %s",
+	    app->signal == SIGINT ? "SIGINT" : "SIGTERM");
+	sched_stop(app->sched, why);
+}
+
+static void
+on_output_closed(void *arg)
+{
+	struct app	*app = arg;
+
+	sched_abort(app->sched);
+}
+
+static void
+print_summary(const struct app *app)
+{
+	const struct sink_counts	*c = sink_counts(app->sink);
+	char				 detail[512];
+	size_t				 len = 0;
+	double				 secs;
+	int				 e;
+
+	secs = (double)(clock_us() - app->t0) / 1e6;
+	msg_warn("%llu results: %llu ok, %llu failed, %llu cancelled in %.3f s",
+	    (unsigned long long)c->results, (unsigned long long)c->ok,
+	    (unsigned long long)c->failed, (unsigned long long)c->cancelled,
+	    secs);
+	if (app->signal != 0)
+		msg_warn("stopped by %s: tasks in flight were cancelled, "
+		    "unread input was left unread",
+		    app->signal == SIGINT ? "SIGINT" : "SIGTERM");
+	if (c->failed == 0)
+		return;
+	for (e = ERR_NONE + 1; e < ERR__COUNT; e++) {
+		if (e == ERR_CANCELLED || c->by_error[e] == 0)
+			continue;
+		len += (size_t)snprintf(detail + len, sizeof detail - len,
+		    "%s%llu %s", len ? ", " : "",
+		    (unsigned long long)c->by_error[e], err_name(e));
+		if (len >= sizeof detail)
+			break;
+	}
+	msg_warn("failed: %s", detail);
+}
+
+static int
+exit_status(const struct app *app)
+{
+	const struct sink_counts	*c = sink_counts(app->sink);
+
+	switch (sink_state(app->sink)) {
+	case SINK_CLOSED:
+		return EXIT_SIGPIPE;
+	case SINK_FAILED:
+		return EXIT_FAILED;
+	case SINK_OK:
+		break;
+	}
+	if (app->signal != 0)
+		return 128 + app->signal;
+	return c->failed + c->cancelled > 0 ? EXIT_FAILED : EXIT_OK;
+}
+
+static struct event_base *
+loop_new(void)
+{
+	struct event_config	*ec;
+	struct event_base	*base;
+
+	/* Without PRECISE_TIMER libevent's clock is only good to ~4 ms. */
+	if ((ec = event_config_new()) == NULL)
+		msg_fatal("cannot configure the event loop");
+	event_config_set_flag(ec, EVENT_BASE_FLAG_PRECISE_TIMER);
+	event_config_set_flag(ec, EVENT_BASE_FLAG_NOLOCK);
+	base = event_base_new_with_config(ec);
+	event_config_free(ec);
+	if (base == NULL)
+		msg_fatal("cannot create the event loop");
+	return base;
+}
+
+static void
+app_signals(struct app *app)
+{
+	struct sigaction	sa;
+
+	if (pipe2(signal_pipe, O_CLOEXEC | O_NONBLOCK) != 0)
+		msg_fatal("cannot create a pipe: %s", strerror(errno));
+	app->sigev = event_new(app->base, signal_pipe[0], EV_READ | EV_PERSIST,
+	    on_signal, app);
+	if (app->sigev == NULL || event_add(app->sigev, NULL) != 0)
+		msg_fatal("cannot watch signals");
+	memset(&sa, 0, sizeof sa);
+	sa.sa_handler = signal_handler;
+	sa.sa_flags = SA_RESTART;
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+}
+
+/* Teardown order matters: the multi handle's cleanup still needs the
+ * loop, and no task may outlive the scheduler. */
+static void
+app_free(struct app *app)
+{
+	sched_free(app->sched);
+	xfer_free(app->xfer);
+	input_free(app->input);
+	sink_free(app->sink);
+	event_free(app->sigev);
+	close(signal_pipe[0]);
+	close(signal_pipe[1]);
+	event_base_free(app->base);
+	curl_global_cleanup();
+	opts_free(&app->cfg);
+}
+
+int
+main(int argc, char **argv)
+{
+	struct app	app;
+	int		status;
+
+	memset(&app, 0, sizeof app);
+	switch (opts_parse(&app.cfg, argc, argv)) {
+	case OPTS_DONE:
+		opts_free(&app.cfg);
+		return EXIT_OK;
+	case OPTS_USAGE:
+		opts_free(&app.cfg);
+		return EXIT_USAGE;
+	case OPTS_RUN:
+		break;
+	}
+	msg_set_verbose(app.cfg.verbose);
+	signal(SIGPIPE, SIG_IGN);
+	fit_jobs_to_fd_limit(&app.cfg);
+	if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK)
+		msg_fatal("curl_global_init failed");
+	app.t0 = clock_us();
+	app.base = loop_new();
+	if ((app.input = input_new(app.base, &app.cfg)) == NULL) {
+		event_base_free(app.base);
+		curl_global_cleanup();
+		opts_free(&app.cfg);
+		return EXIT_USAGE;
+	}
+	app.sink = sink_new(app.base, &app.cfg);
+	app.xfer = xfer_new(app.base, &app.cfg, sched_wake);
+	app.sched = sched_new(app.base, &app.cfg, app.input, app.sink,
+	    app.xfer);
+	input_on_readable(app.input, sched_kick, app.sched);
+	sink_on_close(app.sink, on_output_closed, &app);
+	app_signals(&app);
+
+	sched_start(app.sched);
+	event_base_dispatch(app.base);
+
+	status = exit_status(&app);
+	if (!app.cfg.quiet && status != EXIT_SIGPIPE)
+		print_summary(&app);
+	app_free(&app);
+	return status;
+}

@@ -1,0 +1,394 @@
+/*
+ * opts.c: the option table.  One row per option drives getopt_long, the
+ * value checks and the --help text, so they cannot drift apart.  Usage
+ * errors print one message and make cofetch exit 2 before any fetch.
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <getopt.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "msg.h"
+#include "opts.h"
+#include "version.h"
+#include "xmalloc.h"
+
+#define OPTS_MAX_JOBS		1000000
+#define OPTS_MAX_SECONDS	1000000.0
+#define OPTS_MIN_WINDOW		1024
+
+struct opt {
+	const char	*name;		/* long name; NULL: a section title */
+	int		 letter;	/* short option, or 0 */
+	const char	*arg;		/* argument name, NULL if none */
+	const char	*help;
+	int		(*set)(struct config *, const char *);
+};
+
+static int
+opts_bad(const char *name, const char *arg, const char *why)
+{
+	msg_warn("--%s '%s': %s", name, arg, why);
+	return -1;
+}
+
+static int
+opts_uint(const char *name, const char *arg, unsigned long min,
+    unsigned long max, unsigned long *out)
+{
+	char		*end;
+	unsigned long	 v;
+
+	errno = 0;
+	v = strtoul(arg, &end, 10);
+	if (arg[0] < '0' || arg[0] > '9' || *end != '\0' || errno != 0)
+		return opts_bad(name, arg, "not a whole number");
+	if (v < min || v > max) {
+		msg_warn("--%s '%s': must be from %lu to %lu", name, arg,
+		    min, max);
+		return -1;
+	}
+	*out = v;
+	return 0;
+}
+
+static int
+opts_seconds(const char *name, const char *arg, int64_t *ms)
+{
+	char	*end;
+	double	 v;
+
+	errno = 0;
+	v = strtod(arg, &end);
+	if (end == arg || *end != '\0' || errno != 0 || !isfinite(v))
+		return opts_bad(name, arg, "not a number of seconds");
+	if (v <= 0 || v > OPTS_MAX_SECONDS)
+		return opts_bad(name, arg, "must be above 0 and at most "
+		    "1000000 seconds");
+	*ms = llround(v * 1000);
+	if (*ms < 1)
+		*ms = 1;
+	return 0;
+}
+
+static int
+set_jobs(struct config *c, const char *arg)
+{
+	unsigned long	v;
+
+	if (opts_uint("jobs", arg, 1, OPTS_MAX_JOBS, &v) != 0)
+		return -1;
+	c->jobs = (unsigned)v;
+	return 0;
+}
+
+static int
+set_timeout(struct config *c, const char *arg)
+{
+	return opts_seconds("timeout", arg, &c->timeout_ms);
+}
+
+static int
+set_connect_timeout(struct config *c, const char *arg)
+{
+	return opts_seconds("connect-timeout", arg, &c->connect_timeout_ms);
+}
+
+static int
+set_input(struct config *c, const char *arg)
+{
+	c->inputs = xrealloc(c->inputs, (c->ninputs + 1) * sizeof *c->inputs);
+	c->inputs[c->ninputs++] = arg;
+	return 0;
+}
+
+static int
+set_keep_order(struct config *c, const char *arg)
+{
+	(void)arg;
+	c->keep_order = 1;
+	return 0;
+}
+
+static int
+set_window(struct config *c, const char *arg)
+{
+	unsigned long	v;
+
+	if (opts_uint("window", arg, 1, 100000000, &v) != 0)
+		return -1;
+	c->window = v;
+	return 0;
+}
+
+static int
+set_format(struct config *c, const char *arg)
+{
+	if (strcmp(arg, "text") == 0)
+		c->format = FMT_TEXT;
+	else if (strcmp(arg, "json") == 0)
+		c->format = FMT_JSON;
+	else if (strcmp(arg, "head") == 0 || strcmp(arg, "body") == 0)
+		return opts_bad("format", arg, "not available in this "
+		    "version yet (text and json are)");
+	else
+		return opts_bad("format", arg, "unknown format "
+		    "(text or json)");
+	return 0;
+}
+
+static int
+set_quiet(struct config *c, const char *arg)
+{
+	(void)arg;
+	c->quiet = 1;
+	return 0;
+}
+
+static int
+set_verbose(struct config *c, const char *arg)
+{
+	(void)arg;
+	c->verbose++;
+	return 0;
+}
+
+static int
+set_no_follow(struct config *c, const char *arg)
+{
+	(void)arg;
+	c->follow = 0;
+	return 0;
+}
+
+static int
+set_max_redirects(struct config *c, const char *arg)
+{
+	unsigned long	v;
+
+	if (opts_uint("max-redirects", arg, 0, 1000, &v) != 0)
+		return -1;
+	c->max_redirects = (long)v;
+	return 0;
+}
+
+static int	set_help(struct config *, const char *);
+static int	set_version(struct config *, const char *);
+
+static const struct opt opts_table[] = {
+	{ NULL, 0, NULL, "Input:", NULL },
+	{ "input", 'i', "FILE", "read URLs from FILE, one a line ('-' is "
+	    "standard input); repeatable", set_input },
+	{ NULL, 0, NULL, "Scheduling:", NULL },
+	{ "jobs", 'j', "N", "at most N tasks in flight (default 50)",
+	    set_jobs },
+	{ "timeout", 't', "SEC", "total time for one attempt, decimals "
+	    "allowed (default 30)", set_timeout },
+	{ "connect-timeout", 0, "SEC", "time to connect for one attempt "
+	    "(default 10)", set_connect_timeout },
+	{ NULL, 0, NULL, "Output:", NULL },
+	{ "keep-order", 'k', NULL, "write results in input order (default: "
+	    "as they complete)", set_keep_order },
+	{ "window", 0, "N", "with -k, results held at most while an earlier "
+	    "one runs (default 1024 or 4 x jobs)", set_window },
+	{ "format", 'f', "FMT", "text (default) or json: one line per URL",
+	    set_format },
+	{ "quiet", 'q', NULL, "no end-of-run summary on standard error",
+	    set_quiet },
+	{ "verbose", 'v', NULL, "more messages on standard error",
+	    set_verbose },
+	{ NULL, 0, NULL, "HTTP:", NULL },
+	{ "no-follow", 0, NULL, "do not follow redirects", set_no_follow },
+	{ "max-redirects", 0, "N", "follow at most N redirects (default 10)",
+	    set_max_redirects },
+	{ NULL, 0, NULL, "Information:", NULL },
+	{ "help", 'h', NULL, "print this help and exit", set_help },
+	{ "version", 'V', NULL, "print the versions of cofetch and its "
+	    "libraries and exit", set_version },
+};
+#define OPTS_COUNT (sizeof opts_table / sizeof opts_table[0])
+
+/* Prints text from column 28, wrapped before column 80. */
+static void
+opts_help_wrap(const char *text, size_t col)
+{
+	const char	*word = text, *end;
+	size_t		 len;
+
+	while (*word != '\0') {
+		end = strchr(word, ' ');
+		len = end ? (size_t)(end - word) : strlen(word);
+		if (col > 28 && col + 1 + len > 79) {
+			printf("\n%28s", "");
+			col = 28;
+		} else if (col > 28) {
+			putchar(' ');
+			col++;
+		}
+		printf("%.*s", (int)len, word);
+		col += len;
+		word += len;
+		while (*word == ' ')
+			word++;
+	}
+	putchar('\n');
+}
+
+static void
+opts_help(void)
+{
+	const struct opt	*o;
+	char			 left[64];
+	size_t			 i;
+	int			 n;
+
+	printf("Usage: cofetch [OPTIONS] [URL ...]\n"
+	    "Fetch many URLs at once: one result line per URL.\n"
+	    "URLs come from the arguments, then from each -i source; with "
+	    "neither,\nfrom standard input.\n");
+	for (i = 0; i < OPTS_COUNT; i++) {
+		o = &opts_table[i];
+		if (o->name == NULL) {
+			printf("\n%s\n", o->help);
+			continue;
+		}
+		snprintf(left, sizeof left, "%c%c%c --%s%s%s",
+		    o->letter ? '-' : ' ', o->letter ? o->letter : ' ',
+		    o->letter ? ',' : ' ', o->name, o->arg ? " " : "",
+		    o->arg ? o->arg : "");
+		n = printf("  %-25s", left);
+		if (n > 27) {
+			printf("\n%28s", "");
+			n = 28;
+		} else
+			n = printf(" ") + n;
+		opts_help_wrap(o->help, (size_t)n);
+	}
+	printf("\nExit status: 0 all ok, 1 some failed, 2 usage error, "
+	    "130/143 interrupted,\n141 standard output closed. "
+	    "See cofetch(1).\n");
+}
+
+/* --help and --version act at once and end the run. */
+static int
+set_help(struct config *c, const char *arg)
+{
+	(void)c;
+	(void)arg;
+	opts_help();
+	return 1;
+}
+
+static int
+set_version(struct config *c, const char *arg)
+{
+	(void)c;
+	(void)arg;
+	version_print();
+	return 1;
+}
+
+static void
+opts_defaults(struct config *c)
+{
+	memset(c, 0, sizeof *c);
+	c->jobs = 50;
+	c->timeout_ms = 30000;
+	c->connect_timeout_ms = 10000;
+	c->format = FMT_TEXT;
+	c->follow = 1;
+	c->max_redirects = 10;
+}
+
+/* getopt_long's tables, built from opts_table. */
+static void
+opts_getopt_tables(struct option *lo, char *so)
+{
+	const struct opt	*o;
+	size_t			 i, n = 0;
+
+	*so++ = ':';
+	for (i = 0; i < OPTS_COUNT; i++) {
+		o = &opts_table[i];
+		if (o->name == NULL)
+			continue;
+		lo[n].name = o->name;
+		lo[n].has_arg = o->arg ? required_argument : no_argument;
+		lo[n].flag = NULL;
+		lo[n].val = (int)(256 + i);
+		n++;
+		if (o->letter != 0) {
+			*so++ = (char)o->letter;
+			if (o->arg)
+				*so++ = ':';
+		}
+	}
+	memset(&lo[n], 0, sizeof lo[n]);
+	*so = '\0';
+}
+
+static const struct opt *
+opts_find(int ch)
+{
+	size_t	i;
+
+	if (ch >= 256 && (size_t)(ch - 256) < OPTS_COUNT)
+		return &opts_table[ch - 256];
+	for (i = 0; i < OPTS_COUNT; i++)
+		if (opts_table[i].name != NULL && opts_table[i].letter == ch)
+			return &opts_table[i];
+	return NULL;
+}
+
+static enum opts_status
+opts_unknown(char **argv, int ch)
+{
+	const char	*word = argv[optind - 1];
+
+	if (ch == ':')
+		msg_warn("option '%s' needs an argument", word);
+	else if (optopt != 0)
+		msg_warn("unknown option '-%c'", optopt);
+	else
+		msg_warn("unknown option '%s'", word);
+	msg_warn("try 'cofetch --help'");
+	return OPTS_USAGE;
+}
+
+enum opts_status
+opts_parse(struct config *c, int argc, char **argv)
+{
+	struct option		 lo[OPTS_COUNT + 1];
+	char			 so[OPTS_COUNT * 2 + 2];
+	const struct opt	*o;
+	int			 ch, rc;
+
+	opts_defaults(c);
+	opts_getopt_tables(lo, so);
+	opterr = 0;
+	while ((ch = getopt_long(argc, argv, so, lo, NULL)) != -1) {
+		if ((o = opts_find(ch)) == NULL)
+			return opts_unknown(argv, ch);
+		if ((rc = o->set(c, optarg)) < 0)
+			return OPTS_USAGE;
+		if (rc > 0)
+			return OPTS_DONE;
+	}
+	c->urls = argv + optind;
+	c->nurls = (size_t)(argc - optind);
+	if (c->window == 0)
+		c->window = c->jobs * 4 > OPTS_MIN_WINDOW ? c->jobs * 4 :
+		    OPTS_MIN_WINDOW;
+	return OPTS_RUN;
+}
+
+void
+opts_free(struct config *c)
+{
+	free(c->inputs);
+	c->inputs = NULL;
+}

@@ -1,0 +1,39 @@
+/*
+ * opts.h: the run's configuration and the command-line parser that fills
+ * it from one option table (which also writes --help).
+ */
+#ifndef COFETCH_OPTS_H
+#define COFETCH_OPTS_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "format.h"
+
+struct config {
+	unsigned	  jobs;			/* -j: tasks in flight */
+	int64_t		  timeout_ms;		/* -t: one attempt */
+	int64_t		  connect_timeout_ms;
+	int		  keep_order;		/* -k */
+	size_t		  window;		/* -k reorder window */
+	enum format	  format;
+	int		  quiet;
+	int		  verbose;
+	int		  follow;
+	long		  max_redirects;
+	char		**urls;			/* URL arguments, in argv */
+	size_t		  nurls;
+	const char	**inputs;		/* -i sources, in order */
+	size_t		  ninputs;
+};
+
+enum opts_status {
+	OPTS_RUN,			/* go on and fetch */
+	OPTS_DONE,			/* --help or --version printed */
+	OPTS_USAGE			/* bad usage, message printed */
+};
+
+enum opts_status	opts_parse(struct config *, int, char **);
+void			opts_free(struct config *);
+
+#endif

@@ -1,0 +1,32 @@
+/*
+ * reorder.h: the -k window.  Results finish in any order and leave in
+ * input order; the window holds at most cap of them, so the scheduler asks
+ * reorder_fits() before admitting an index.
+ */
+#ifndef COFETCH_REORDER_H
+#define COFETCH_REORDER_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+struct reorder_slot {
+	char	*data;
+	size_t	 len;
+	int	 ready;
+};
+
+struct reorder {
+	struct reorder_slot	*slots;
+	size_t			 cap;
+	uint64_t		 next;		/* the index to leave next */
+	size_t			 held;
+};
+
+void	reorder_init(struct reorder *, size_t);
+void	reorder_free(struct reorder *);
+int	reorder_fits(const struct reorder *, uint64_t);
+void	reorder_put(struct reorder *, uint64_t, char *, size_t);
+int	reorder_pop(struct reorder *, char **, size_t *);
+int	reorder_pass(struct reorder *, uint64_t);
+
+#endif

@@ -1,0 +1,70 @@
+/*
+ * result.h: what cofetch reports for one input line, and the error kinds
+ * of the contract.  Pure data: formats read it, the transfer fills it.
+ */
+#ifndef COFETCH_RESULT_H
+#define COFETCH_RESULT_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+enum err_kind {
+	ERR_NONE,
+	ERR_DNS,
+	ERR_CONNECT,
+	ERR_TLS,
+	ERR_TIMEOUT,
+	ERR_HTTP,
+	ERR_TOO_MANY_REDIRECTS,
+	ERR_PROTOCOL,
+	ERR_RESET,
+	ERR_BAD_INPUT,
+	ERR_CANCELLED,
+	ERR_TOO_LARGE,
+	ERR_OTHER,
+	ERR__COUNT
+};
+
+/* Durations in microseconds; TIME_UNKNOWN prints as null. */
+#define TIME_UNKNOWN	(-1)
+
+struct result_times {
+	int64_t	queued;		/* admitted until it got its permit */
+	int64_t	dns;		/* name lookup */
+	int64_t	connect;	/* TCP connect */
+	int64_t	tls;		/* TLS handshake */
+	int64_t	ttfb;		/* attempt start to first response byte */
+	int64_t	total;		/* the whole attempt */
+};
+
+struct result {
+	uint64_t		 index;
+	const char		*url;		/* as given, not owned */
+	size_t			 url_len;
+	long			 status;	/* 0: no response */
+	enum err_kind		 error;
+	char			*message;
+	char			*effective_url;
+	long			 redirects;	/* -1: unknown */
+	const char		*http_version;	/* static string or NULL */
+	char			*content_type;
+	uint64_t		 bytes;
+	int			 truncated;
+	int			 attempts;
+	char			*title;
+	struct result_times	 time;
+};
+
+void		 result_init(struct result *, uint64_t, const char *, size_t);
+void		 result_clear(struct result *);
+void		 result_fail(struct result *, enum err_kind, const char *, ...)
+		     __attribute__((format(printf, 3, 4)));
+const char	*err_name(enum err_kind);
+
+static inline int
+result_ok(const struct result *r)
+{
+	return r->error == ERR_NONE;
+}
+
+#endif

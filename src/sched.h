@@ -1,0 +1,27 @@
+/*
+ * sched.h: the scheduler.  Admits input lines as tasks while the -j
+ * semaphore (and, with -k, the reorder window) has room, runs woken tasks
+ * from one kick event, and ends the loop when every admitted task is done.
+ */
+#ifndef COFETCH_SCHED_H
+#define COFETCH_SCHED_H
+
+struct event_base;
+struct config;
+struct input;
+struct sink;
+struct task;
+struct xfer;
+
+struct sched	*sched_new(struct event_base *, const struct config *,
+		    struct input *, struct sink *, struct xfer *);
+void		 sched_free(struct sched *);
+void		 sched_start(struct sched *);
+void		 sched_kick(void *);
+void		 sched_stop(struct sched *, const char *);
+void		 sched_abort(struct sched *);
+void		 sched_wake(struct task *);
+void		 sched_task_done(struct task *);
+struct xfer	*sched_xfer(const struct sched *);
+
+#endif

@@ -1,0 +1,210 @@
+/*
+ * sink.c: result lines to standard output.
+ *
+ * Lines are appended to one buffer and written when the scheduler's kick
+ * ends (one write for all results of a loop pass) or when it grows past
+ * SINK_FLUSH_AT.  Only whole lines enter the buffer and a write is retried
+ * until all of it is out, so no line is ever cut or interleaved.
+ *
+ * A pipe's reader going away (| head -1) shows as EPIPE on the next write;
+ * to notice it without waiting for one, a pipe on standard output is also
+ * watched: epoll reports an error on the write end once the read end is
+ * closed.
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <poll.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <event2/event.h>
+
+#include "buf.h"
+#include "format.h"
+#include "msg.h"
+#include "opts.h"
+#include "reorder.h"
+#include "sink.h"
+#include "xmalloc.h"
+
+#define SINK_FLUSH_AT	65536
+
+struct sink {
+	const struct config	*cfg;
+	struct buf		 out;		/* whole lines not yet written */
+	struct buf		 line;		/* scratch for -k */
+	struct reorder		 window;
+	struct event		*watch;		/* reader of a pipe gone */
+	enum sink_state		 state;
+	void			(*on_close)(void *);
+	void			*arg;
+	struct sink_counts	 counts;
+};
+
+static void
+sink_closed(struct sink *k, enum sink_state st)
+{
+	if (k->state != SINK_OK)
+		return;
+	k->state = st;
+	if (k->watch != NULL)
+		event_del(k->watch);
+	if (k->on_close != NULL)
+		k->on_close(k->arg);
+}
+
+static void
+sink_watch_cb(evutil_socket_t fd, short what, void *arg)
+{
+	struct sink	*k = arg;
+	struct pollfd	 p = { .fd = fd, .events = POLLOUT };
+
+	(void)what;
+	if (poll(&p, 1, 0) == 1 && (p.revents & (POLLERR | POLLHUP)))
+		sink_closed(k, SINK_CLOSED);
+}
+
+static void
+sink_watch_stdout(struct sink *k, struct event_base *base)
+{
+	struct stat	st;
+
+	if (fstat(STDOUT_FILENO, &st) != 0 || !S_ISFIFO(st.st_mode))
+		return;
+	k->watch = event_new(base, STDOUT_FILENO, EV_READ | EV_PERSIST,
+	    sink_watch_cb, k);
+	if (k->watch != NULL && event_add(k->watch, NULL) != 0) {
+		event_free(k->watch);
+		k->watch = NULL;
+	}
+}
+
+struct sink *
+sink_new(struct event_base *base, const struct config *cfg)
+{
+	struct sink	*k;
+
+	k = xcalloc(1, sizeof *k);
+	k->cfg = cfg;
+	buf_init(&k->out);
+	buf_init(&k->line);
+	if (cfg->keep_order)
+		reorder_init(&k->window, cfg->window);
+	sink_watch_stdout(k, base);
+	return k;
+}
+
+void
+sink_free(struct sink *k)
+{
+	if (k->watch != NULL)
+		event_free(k->watch);
+	if (k->cfg->keep_order)
+		reorder_free(&k->window);
+	buf_free(&k->out);
+	buf_free(&k->line);
+	free(k);
+}
+
+void
+sink_on_close(struct sink *k, void (*fn)(void *), void *arg)
+{
+	k->on_close = fn;
+	k->arg = arg;
+}
+
+/* With -k, an index may start only if its result will fit the window. */
+int
+sink_has_room(const struct sink *k, uint64_t index)
+{
+	return !k->cfg->keep_order || reorder_fits(&k->window, index);
+}
+
+static void
+sink_count(struct sink *k, const struct result *r)
+{
+	k->counts.results++;
+	k->counts.by_error[r->error]++;
+	if (r->error == ERR_NONE)
+		k->counts.ok++;
+	else if (r->error == ERR_CANCELLED)
+		k->counts.cancelled++;
+	else
+		k->counts.failed++;
+}
+
+void
+sink_emit(struct sink *k, const struct result *r)
+{
+	char	*data;
+	size_t	 len;
+
+	if (k->state != SINK_OK)
+		return;
+	sink_count(k, r);
+	if (!k->cfg->keep_order || reorder_pass(&k->window, r->index))
+		format_result(&k->out, r, k->cfg->format);
+	else {
+		buf_reset(&k->line);
+		format_result(&k->line, r, k->cfg->format);
+		reorder_put(&k->window, r->index,
+		    xmemdup(k->line.data, k->line.len), k->line.len);
+	}
+	while (k->cfg->keep_order && reorder_pop(&k->window, &data, &len)) {
+		buf_add(&k->out, data, len);
+		free(data);
+	}
+	if (k->out.len >= SINK_FLUSH_AT)
+		sink_flush(k);
+}
+
+/* Waits for room on a descriptor someone else made non-blocking. */
+static int
+sink_wait_writable(void)
+{
+	struct pollfd	p = { .fd = STDOUT_FILENO, .events = POLLOUT };
+
+	return poll(&p, 1, -1) < 0 && errno != EINTR ? -1 : 0;
+}
+
+void
+sink_flush(struct sink *k)
+{
+	size_t	off = 0;
+	ssize_t	n;
+
+	while (k->state == SINK_OK && off < k->out.len) {
+		n = write(STDOUT_FILENO, k->out.data + off, k->out.len - off);
+		if (n > 0) {
+			off += (size_t)n;
+			continue;
+		}
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0 && errno == EAGAIN && sink_wait_writable() == 0)
+			continue;
+		if (n < 0 && errno == EPIPE)
+			sink_closed(k, SINK_CLOSED);
+		else {
+			msg_warn("cannot write results: %s",
+			    n < 0 ? strerror(errno) : "no progress");
+			sink_closed(k, SINK_FAILED);
+		}
+	}
+	buf_reset(&k->out);
+}
+
+enum sink_state
+sink_state(const struct sink *k)
+{
+	return k->state;
+}
+
+const struct sink_counts *
+sink_counts(const struct sink *k)
+{
+	return &k->counts;
+}

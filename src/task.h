@@ -1,0 +1,48 @@
+/*
+ * task.h: one URL's fetch as a coroutine written as an explicit state
+ * machine.  A task suspends by returning from task_step() after arranging
+ * to be woken (a permit grant, a finished transfer, a cancel).
+ */
+#ifndef COFETCH_TASK_H
+#define COFETCH_TASK_H
+
+#include <stdint.h>
+#include <sys/queue.h>
+
+#include "result.h"
+#include "sema.h"
+
+struct sched;
+
+enum task_state {
+	TS_QUEUED,		/* admitted, waiting for its permit */
+	TS_RESOLVE,		/* permit held: find the host's addresses */
+	TS_XFER,		/* transfer in flight (easy != NULL) */
+	TS_DONE			/* result final: emit, release, free */
+};
+
+#define TASK_ERRBUF	256	/* libcurl's CURL_ERROR_SIZE */
+
+struct task {
+	TAILQ_ENTRY(task)	 live;		/* the scheduler's list */
+	TAILQ_ENTRY(task)	 ready;		/* the scheduler's run queue */
+	int			 on_ready;
+	enum task_state		 state;
+	struct sched		*sched;
+	struct sema_waiter	 permit;
+	int			 has_permit;
+	char			*url;		/* as given, owned */
+	struct result		 res;
+	void			*easy;		/* CURL *, owned by xfer */
+	int64_t			 t_admit;	/* line read */
+	int64_t			 t_start;	/* permit granted */
+	char			 errbuf[TASK_ERRBUF];
+};
+
+struct task	*task_new(struct sched *, uint64_t, const char *, size_t);
+void		 task_free(struct task *);
+void		 task_admit(struct task *, struct sema *);
+void		 task_step(struct task *);
+void		 task_cancel(struct task *, const char *);
+
+#endif

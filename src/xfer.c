@@ -1,0 +1,440 @@
+/*
+ * xfer.c: libcurl's multi handle on the libevent loop.  Owns the multi
+ * handle (and so the connection cache every task shares), one event per
+ * curl socket, curl's single timer, and a pool of easy handles.
+ *
+ * Rules that keep it correct (see research/mechanics.md):
+ * - Inside a curl callback only libevent and curl_multi_assign() are
+ *   called: libcurl 7.88 refuses re-entrant multi calls.  Finished
+ *   transfers are collected after curl_multi_socket_action() returns and
+ *   their tasks are woken, never stepped, from here.
+ * - curl_multi_info_read() is drained after every socket_action.
+ * - Socket events are level-triggered; curl reads a bounded amount per call.
+ * - A task gets its easy handle only once it holds a permit, so curl's
+ *   own timeouts never count time spent waiting for one.
+ */
+#include "config.h"
+
+#include <stdlib.h>
+#include <strings.h>
+
+#include <curl/curl.h>
+#include <event2/event.h>
+
+#include "clock.h"
+#include "msg.h"
+#include "opts.h"
+#include "task.h"
+#include "xfer.h"
+#include "xmalloc.h"
+
+_Static_assert(TASK_ERRBUF >= CURL_ERROR_SIZE, "task errbuf too small");
+
+struct xfer {
+	struct event_base	*base;
+	const struct config	*cfg;
+	CURLM			*multi;
+	struct event		*timer;
+	int			 running;
+	CURL			**pool;		/* idle easy handles */
+	size_t			 npool;
+	void			(*done)(struct task *);
+	char			 user_agent[64];
+};
+
+static void	xfer_drain(struct xfer *);
+
+static void
+xfer_action(struct xfer *x, curl_socket_t fd, int mask)
+{
+	CURLMcode	rc;
+
+	rc = curl_multi_socket_action(x->multi, fd, mask, &x->running);
+	/* BAD_SOCKET: an event for a socket curl already dropped. */
+	if (rc != CURLM_OK && rc != CURLM_BAD_SOCKET)
+		msg_fatal("curl_multi_socket_action: %s",
+		    curl_multi_strerror(rc));
+	xfer_drain(x);
+}
+
+static void
+xfer_io_cb(evutil_socket_t fd, short what, void *arg)
+{
+	int	mask = 0;
+
+	if (what & EV_READ)
+		mask |= CURL_CSELECT_IN;
+	if (what & EV_WRITE)
+		mask |= CURL_CSELECT_OUT;
+	xfer_action(arg, fd, mask);
+}
+
+static void
+xfer_timer_cb(evutil_socket_t fd, short what, void *arg)
+{
+	(void)fd;
+	(void)what;
+	xfer_action(arg, CURL_SOCKET_TIMEOUT, 0);
+}
+
+/*
+ * Runs inside curl: only libevent calls and curl_multi_assign().  Never
+ * returns -1, which would fail every transfer of the multi handle.
+ */
+static int
+xfer_socket_cb(CURL *easy, curl_socket_t fd, int what, void *arg,
+    void *sockp)
+{
+	struct xfer	*x = arg;
+	struct event	*ev = sockp;
+	short		 flags = EV_PERSIST;
+
+	(void)easy;
+	if (what == CURL_POLL_REMOVE) {
+		/* The socket may live on in the connection cache. */
+		if (ev != NULL) {
+			event_free(ev);
+			curl_multi_assign(x->multi, fd, NULL);
+		}
+		return 0;
+	}
+	if (what & CURL_POLL_IN)
+		flags |= EV_READ;
+	if (what & CURL_POLL_OUT)
+		flags |= EV_WRITE;
+	if (ev == NULL) {
+		if ((ev = event_new(x->base, fd, flags, xfer_io_cb, x)) == NULL)
+			msg_fatal("cannot create a socket event");
+		curl_multi_assign(x->multi, fd, ev);
+	} else {
+		event_del(ev);
+		event_assign(ev, x->base, fd, flags, xfer_io_cb, x);
+	}
+	event_add(ev, NULL);
+	return 0;
+}
+
+/* Runs inside curl: -1 deletes the timer; any other value replaces it. */
+static int
+xfer_set_timer_cb(CURLM *multi, long ms, void *arg)
+{
+	struct xfer	*x = arg;
+	struct timeval	 tv;
+
+	(void)multi;
+	if (ms < 0) {
+		evtimer_del(x->timer);
+		return 0;
+	}
+	tv.tv_sec = ms / 1000;
+	tv.tv_usec = (ms % 1000) * 1000;
+	evtimer_add(x->timer, &tv);
+	return 0;
+}
+
+/* Runs inside curl: record only. */
+static size_t
+xfer_write_cb(char *data, size_t size, size_t n, void *arg)
+{
+	struct task	*t = arg;
+
+	(void)data;
+	t->res.bytes += size * n;
+	return size * n;
+}
+
+struct xfer *
+xfer_new(struct event_base *base, const struct config *cfg,
+    void (*done)(struct task *))
+{
+	struct xfer	*x;
+
+	x = xcalloc(1, sizeof *x);
+	x->base = base;
+	x->cfg = cfg;
+	x->done = done;
+	x->pool = xcalloc(cfg->jobs, sizeof *x->pool);
+	snprintf(x->user_agent, sizeof x->user_agent, "cofetch/%s",
+	    PACKAGE_VERSION);
+	if ((x->multi = curl_multi_init()) == NULL)
+		msg_fatal("curl_multi_init failed");
+	if ((x->timer = evtimer_new(base, xfer_timer_cb, x)) == NULL)
+		msg_fatal("cannot create curl's timer");
+	curl_multi_setopt(x->multi, CURLMOPT_SOCKETFUNCTION, xfer_socket_cb);
+	curl_multi_setopt(x->multi, CURLMOPT_SOCKETDATA, x);
+	curl_multi_setopt(x->multi, CURLMOPT_TIMERFUNCTION, xfer_set_timer_cb);
+	curl_multi_setopt(x->multi, CURLMOPT_TIMERDATA, x);
+	return x;
+}
+
+/* Every task must be finished or aborted first. */
+void
+xfer_free(struct xfer *x)
+{
+	while (x->npool > 0)
+		curl_easy_cleanup(x->pool[--x->npool]);
+	/* May call the socket callback for cached connections. */
+	curl_multi_cleanup(x->multi);
+	event_free(x->timer);
+	free(x->pool);
+	free(x);
+}
+
+static CURL *
+xfer_easy_get(struct xfer *x)
+{
+	CURL	*e;
+
+	if (x->npool > 0)
+		return x->pool[--x->npool];
+	if ((e = curl_easy_init()) == NULL)
+		msg_fatal("curl_easy_init failed");
+	return e;
+}
+
+/* At most -j handles are ever in use, so the pool never holds more. */
+static void
+xfer_easy_put(struct xfer *x, CURL *e)
+{
+	curl_easy_reset(e);
+	if (x->npool < x->cfg->jobs)
+		x->pool[x->npool++] = e;
+	else
+		curl_easy_cleanup(e);
+}
+
+static void
+xfer_setup(struct xfer *x, struct task *t, CURL *e, long budget_ms)
+{
+	const struct config	*c = x->cfg;
+	long			 connect_ms;
+
+	connect_ms = c->connect_timeout_ms < budget_ms ?
+	    (long)c->connect_timeout_ms : budget_ms;
+	curl_easy_setopt(e, CURLOPT_URL, t->url);
+	curl_easy_setopt(e, CURLOPT_PRIVATE, t);
+	curl_easy_setopt(e, CURLOPT_NOSIGNAL, 1L);
+	curl_easy_setopt(e, CURLOPT_ERRORBUFFER, t->errbuf);
+	curl_easy_setopt(e, CURLOPT_WRITEFUNCTION, xfer_write_cb);
+	curl_easy_setopt(e, CURLOPT_WRITEDATA, t);
+	curl_easy_setopt(e, CURLOPT_TIMEOUT_MS, budget_ms);
+	curl_easy_setopt(e, CURLOPT_CONNECTTIMEOUT_MS, connect_ms);
+	curl_easy_setopt(e, CURLOPT_PROTOCOLS_STR, "http,https");
+	curl_easy_setopt(e, CURLOPT_REDIR_PROTOCOLS_STR, "http,https");
+	curl_easy_setopt(e, CURLOPT_FOLLOWLOCATION, (long)c->follow);
+	curl_easy_setopt(e, CURLOPT_MAXREDIRS, c->max_redirects);
+	curl_easy_setopt(e, CURLOPT_ACCEPT_ENCODING, "");
+	curl_easy_setopt(e, CURLOPT_USERAGENT, x->user_agent);
+}
+
+/* Starts the task's attempt; its timeout counts from its permit. */
+void
+xfer_start(struct xfer *x, struct task *t)
+{
+	CURL		*e;
+	long		 budget_ms;
+	CURLMcode	 rc;
+
+	t->res.attempts++;
+	t->errbuf[0] = '\0';
+	budget_ms = (long)(x->cfg->timeout_ms -
+	    (clock_us() - t->t_start) / 1000);
+	if (budget_ms <= 0) {
+		result_fail(&t->res, ERR_TIMEOUT, "no time left to start");
+		x->done(t);
+		return;
+	}
+	e = xfer_easy_get(x);
+	xfer_setup(x, t, e, budget_ms);
+	if ((rc = curl_multi_add_handle(x->multi, e)) != CURLM_OK) {
+		result_fail(&t->res, ERR_OTHER, "cannot start: %s",
+		    curl_multi_strerror(rc));
+		xfer_easy_put(x, e);
+		x->done(t);
+		return;
+	}
+	t->easy = e;
+}
+
+static enum err_kind
+xfer_err_kind(CURLcode rc)
+{
+	switch (rc) {
+	case CURLE_COULDNT_RESOLVE_HOST:
+	case CURLE_COULDNT_RESOLVE_PROXY:
+		return ERR_DNS;
+	case CURLE_COULDNT_CONNECT:
+		return ERR_CONNECT;
+	case CURLE_OPERATION_TIMEDOUT:
+		return ERR_TIMEOUT;
+	case CURLE_SSL_CONNECT_ERROR:
+	case CURLE_PEER_FAILED_VERIFICATION:
+	case CURLE_SSL_CERTPROBLEM:
+	case CURLE_SSL_CIPHER:
+	case CURLE_SSL_CACERT_BADFILE:
+	case CURLE_SSL_ISSUER_ERROR:
+	case CURLE_SSL_PINNEDPUBKEYNOTMATCH:
+	case CURLE_SSL_INVALIDCERTSTATUS:
+	case CURLE_SSL_CRL_BADFILE:
+	case CURLE_SSL_SHUTDOWN_FAILED:
+		return ERR_TLS;
+	case CURLE_TOO_MANY_REDIRECTS:
+		return ERR_TOO_MANY_REDIRECTS;
+	case CURLE_UNSUPPORTED_PROTOCOL:
+	case CURLE_WEIRD_SERVER_REPLY:
+	case CURLE_HTTP2:
+	case CURLE_HTTP2_STREAM:
+	case CURLE_HTTP3:
+	case CURLE_BAD_CONTENT_ENCODING:
+	case CURLE_RANGE_ERROR:
+		return ERR_PROTOCOL;
+	case CURLE_PARTIAL_FILE:
+	case CURLE_RECV_ERROR:
+	case CURLE_SEND_ERROR:
+	case CURLE_GOT_NOTHING:
+		return ERR_RESET;
+	case CURLE_FILESIZE_EXCEEDED:
+		return ERR_TOO_LARGE;
+	default:
+		return ERR_OTHER;
+	}
+}
+
+static int64_t
+xfer_time(CURL *e, CURLINFO what)
+{
+	curl_off_t	v = 0;
+
+	if (curl_easy_getinfo(e, what, &v) != CURLE_OK || v < 0)
+		return 0;
+	return v;
+}
+
+static const char *
+xfer_http_version(long v)
+{
+	switch (v) {
+	case CURL_HTTP_VERSION_1_0: return "1.0";
+	case CURL_HTTP_VERSION_1_1: return "1.1";
+	case CURL_HTTP_VERSION_2_0: return "2";
+	case CURL_HTTP_VERSION_3: return "3";
+	default: return NULL;
+	}
+}
+
+/*
+ * curl's times are cumulative from the attempt's start; the result has
+ * each phase's own duration (connect and tls are 0 on a reused connection)
+ * and null for a phase that never happened.
+ */
+static void
+xfer_collect_times(CURL *e, struct result_times *tm)
+{
+	int64_t	dns, conn, app, first;
+	char	*scheme = NULL;
+
+	dns = xfer_time(e, CURLINFO_NAMELOOKUP_TIME_T);
+	conn = xfer_time(e, CURLINFO_CONNECT_TIME_T);
+	app = xfer_time(e, CURLINFO_APPCONNECT_TIME_T);
+	first = xfer_time(e, CURLINFO_STARTTRANSFER_TIME_T);
+	curl_easy_getinfo(e, CURLINFO_SCHEME, &scheme);
+	tm->dns = dns;
+	tm->connect = conn > 0 ? (conn > dns ? conn - dns : 0) : TIME_UNKNOWN;
+	if (app > 0)
+		tm->tls = app > conn ? app - conn : 0;
+	else if (conn > 0 && scheme != NULL && strcasecmp(scheme, "http") == 0)
+		tm->tls = 0;
+	else
+		tm->tls = TIME_UNKNOWN;
+	tm->ttfb = first > 0 ? first : TIME_UNKNOWN;
+	tm->total = xfer_time(e, CURLINFO_TOTAL_TIME_T);
+}
+
+static char *
+xfer_info_str(CURL *e, CURLINFO what)
+{
+	char	*s = NULL;
+
+	if (curl_easy_getinfo(e, what, &s) != CURLE_OK || s == NULL)
+		return NULL;
+	return xstrdup(s);
+}
+
+/* Fills the task's result from the finished (or aborted) transfer. */
+static void
+xfer_collect(struct task *t, CURL *e)
+{
+	struct result	*r = &t->res;
+	long		 v = 0;
+
+	curl_easy_getinfo(e, CURLINFO_RESPONSE_CODE, &v);
+	r->status = v;
+	v = 0;
+	curl_easy_getinfo(e, CURLINFO_HTTP_VERSION, &v);
+	r->http_version = r->status > 0 ? xfer_http_version(v) : NULL;
+	v = 0;
+	curl_easy_getinfo(e, CURLINFO_REDIRECT_COUNT, &v);
+	r->redirects = v;
+	free(r->content_type);
+	r->content_type = xfer_info_str(e, CURLINFO_CONTENT_TYPE);
+	free(r->effective_url);
+	r->effective_url = xfer_info_str(e, CURLINFO_EFFECTIVE_URL);
+	xfer_collect_times(e, &r->time);
+}
+
+static void
+xfer_classify(struct task *t, CURLcode rc)
+{
+	struct result	*r = &t->res;
+
+	if (rc == CURLE_OK) {
+		if (r->status >= 400)
+			result_fail(r, ERR_HTTP, "HTTP status %ld", r->status);
+		return;
+	}
+	result_fail(r, xfer_err_kind(rc), "%s", t->errbuf[0] != '\0' ?
+	    t->errbuf : curl_easy_strerror(rc));
+}
+
+static void
+xfer_release(struct xfer *x, struct task *t)
+{
+	CURL	*e = t->easy;
+
+	curl_multi_remove_handle(x->multi, e);
+	xfer_easy_put(x, e);
+	t->easy = NULL;
+}
+
+static void
+xfer_drain(struct xfer *x)
+{
+	CURLMsg		*m;
+	struct task	*t;
+	char		*priv;
+	int		 left;
+
+	while ((m = curl_multi_info_read(x->multi, &left)) != NULL) {
+		if (m->msg != CURLMSG_DONE)
+			continue;
+		curl_easy_getinfo(m->easy_handle, CURLINFO_PRIVATE, &priv);
+		t = (struct task *)priv;
+		/* m is invalid once the handle is removed. */
+		xfer_collect(t, t->easy);
+		xfer_classify(t, m->data.result);
+		xfer_release(x, t);
+		x->done(t);
+	}
+}
+
+/*
+ * Stops a transfer in flight; the caller reports the task.  curl's total
+ * time only moves at progress updates, so an aborted attempt is timed here.
+ */
+void
+xfer_abort(struct xfer *x, struct task *t)
+{
+	xfer_collect(t, t->easy);
+	t->res.time.total = clock_us() - t->t_start;
+	xfer_release(x, t);
+}

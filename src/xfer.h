@@ -1,0 +1,19 @@
+/*
+ * xfer.h: transfers on libcurl's multi_socket interface, driven by the
+ * libevent loop.  A finished transfer's result is in its task and the task
+ * is handed to done(), which must only wake it.
+ */
+#ifndef COFETCH_XFER_H
+#define COFETCH_XFER_H
+
+struct event_base;
+struct config;
+struct task;
+
+struct xfer	*xfer_new(struct event_base *, const struct config *,
+		    void (*)(struct task *));
+void		 xfer_free(struct xfer *);
+void		 xfer_start(struct xfer *, struct task *);
+void		 xfer_abort(struct xfer *, struct task *);
+
+#endif

@@ -1,0 +1,524 @@
+/*
+ * testd.c: cofetch's test server, on loopback only.  Binds ephemeral
+ * ports, writes them to a port file ("http N", "raw N", "blackhole N"),
+ * and serves until SIGTERM or its lifetime (-l, default 300 s) ends.
+ *
+ * http (evhttp): /status/N /bytes/N /lines/N /delay/MS[/x] /drip/N/MS
+ *   /endless /redirect/N /stall /hang /utf8/bad /stats /stats/reset
+ * raw (hand-made responses): /reset /close /garbage /ctype-bad
+ * blackhole: a listener whose backlog is full, so connects time out.
+ *
+ * /stats reports requests in flight now and at peak, requests served and
+ * connections accepted: tests read the server's view of cofetch.
+ */
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <event2/buffer.h>
+#include <event2/bufferevent.h>
+#include <event2/event.h>
+#include <event2/http.h>
+#include <event2/listener.h>
+
+#define HOLD_MAX_MS	120000		/* /stall and /hang give up then */
+
+struct server {
+	struct event_base	*base;
+	long			 inflight, peak, requests, connections;
+	unsigned long long	 endless_bytes;
+};
+
+/* A request answered later, by its own timer. */
+struct held {
+	struct server		*srv;
+	struct evhttp_request	*req;
+	struct event		*timer;
+	void			(*tick)(struct held *);
+	long			 left;		/* chunks to send */
+	long			 interval_ms;
+	long			 elapsed_ms;
+};
+
+static void
+fail(const char *what)
+{
+	fprintf(stderr, "testd: %s\n", what);
+	exit(1);
+}
+
+static void
+req_begin(struct server *srv)
+{
+	srv->requests++;
+	if (++srv->inflight > srv->peak)
+		srv->peak = srv->inflight;
+}
+
+static void
+reply(struct server *srv, struct evhttp_request *req, int code,
+    const char *body, size_t len)
+{
+	struct evbuffer	*b = evbuffer_new();
+
+	evbuffer_add(b, body, len);
+	evhttp_send_reply(req, code, code < 400 ? "OK" : "Error", b);
+	evbuffer_free(b);
+	srv->inflight--;
+}
+
+static void
+reply_str(struct server *srv, struct evhttp_request *req, int code,
+    const char *s)
+{
+	reply(srv, req, code, s, strlen(s));
+}
+
+static void
+held_free(struct held *h)
+{
+	event_free(h->timer);
+	free(h);
+}
+
+static void
+held_timer_cb(evutil_socket_t fd, short what, void *arg)
+{
+	struct held	*h = arg;
+
+	(void)fd;
+	(void)what;
+	/* A client that went away leaves its request to us to free. */
+	if (evhttp_request_get_connection(h->req) == NULL) {
+		evhttp_request_free(h->req);
+		h->srv->inflight--;
+		held_free(h);
+		return;
+	}
+	h->tick(h);
+}
+
+static void
+held_arm(struct held *h, long ms)
+{
+	struct timeval	tv = { ms / 1000, (ms % 1000) * 1000 };
+
+	h->elapsed_ms += ms;
+	evtimer_add(h->timer, &tv);
+}
+
+static struct held *
+held_new(struct server *srv, struct evhttp_request *req,
+    void (*tick)(struct held *), long first_ms)
+{
+	struct held	*h = calloc(1, sizeof *h);
+
+	if (h == NULL)
+		fail("out of memory");
+	h->srv = srv;
+	h->req = req;
+	h->tick = tick;
+	if ((h->timer = evtimer_new(srv->base, held_timer_cb, h)) == NULL)
+		fail("evtimer_new");
+	held_arm(h, first_ms);
+	return h;
+}
+
+static void
+tick_delay(struct held *h)
+{
+	char	body[64];
+
+	snprintf(body, sizeof body, "delayed %ld ms\n", h->elapsed_ms);
+	reply_str(h->srv, h->req, 200, body);
+	held_free(h);
+}
+
+static void
+tick_drip(struct held *h)
+{
+	struct evbuffer	*b;
+
+	if (h->left-- <= 0) {
+		evhttp_send_reply_end(h->req);
+		h->srv->inflight--;
+		held_free(h);
+		return;
+	}
+	b = evbuffer_new();
+	evbuffer_add_printf(b, "drip %ld\n", h->left);
+	evhttp_send_reply_chunk(h->req, b);
+	evbuffer_free(b);
+	held_arm(h, h->interval_ms);
+}
+
+/* Sends another KiB whenever the last one has left the server. */
+static void
+tick_endless(struct held *h)
+{
+	struct evhttp_connection	*c = evhttp_request_get_connection(h->req);
+	struct bufferevent		*bev = evhttp_connection_get_bufferevent(c);
+	struct evbuffer			*b;
+	char				 chunk[1024];
+
+	if (evbuffer_get_length(bufferevent_get_output(bev)) == 0) {
+		memset(chunk, 'e', sizeof chunk - 1);
+		chunk[sizeof chunk - 1] = '\n';
+		b = evbuffer_new();
+		evbuffer_add(b, chunk, sizeof chunk);
+		evhttp_send_reply_chunk(h->req, b);
+		evbuffer_free(b);
+		h->srv->endless_bytes += sizeof chunk;
+	}
+	held_arm(h, 1);
+}
+
+/* /stall and /hang: give up only after HOLD_MAX_MS. */
+static void
+tick_release(struct held *h)
+{
+	evhttp_send_reply_end(h->req);
+	h->srv->inflight--;
+	held_free(h);
+}
+
+static void
+tick_hang_over(struct held *h)
+{
+	reply_str(h->srv, h->req, 503, "gave up hanging\n");
+	held_free(h);
+}
+
+static void
+route_bytes(struct server *srv, struct evhttp_request *req, long n,
+    int as_lines)
+{
+	struct evbuffer	*b = evbuffer_new();
+	char		 fill[4096];
+	long		 i;
+
+	if (as_lines) {
+		for (i = 1; i <= n; i++)
+			evbuffer_add_printf(b, "line %ld\n", i);
+	} else {
+		memset(fill, 'x', sizeof fill);
+		for (; n > 0; n -= (long)sizeof fill)
+			evbuffer_add(b, fill, n < (long)sizeof fill ?
+			    (size_t)n : sizeof fill);
+	}
+	evhttp_send_reply(req, 200, "OK", b);
+	evbuffer_free(b);
+	srv->inflight--;
+}
+
+static void
+route_redirect(struct server *srv, struct evhttp_request *req, long n)
+{
+	char	loc[64];
+
+	if (n <= 0) {
+		reply_str(srv, req, 200, "arrived\n");
+		return;
+	}
+	snprintf(loc, sizeof loc, "/redirect/%ld", n - 1);
+	evhttp_add_header(evhttp_request_get_output_headers(req), "Location",
+	    loc);
+	reply_str(srv, req, 302, "moved\n");
+}
+
+static void
+route_stats(struct server *srv, struct evhttp_request *req, int reset)
+{
+	char	body[256];
+
+	if (reset) {
+		srv->peak = srv->inflight;
+		srv->requests = srv->connections = 0;
+		srv->endless_bytes = 0;
+	}
+	snprintf(body, sizeof body, "{\"inflight\":%ld,\"peak\":%ld,"
+	    "\"requests\":%ld,\"connections\":%ld,\"endless_bytes\":%llu}\n",
+	    srv->inflight, srv->peak, srv->requests, srv->connections,
+	    srv->endless_bytes);
+	srv->inflight++;		/* reply() counts it out */
+	reply_str(srv, req, 200, body);
+}
+
+static void
+route_utf8_bad(struct server *srv, struct evhttp_request *req)
+{
+	static const char body[] = "bad \xff\xfe \xc0\xaf \xed\xa0\x80 end\n";
+
+	evhttp_add_header(evhttp_request_get_output_headers(req),
+	    "Content-Type", "text/plain; charset=\xff\xe2\x82");
+	reply(srv, req, 200, body, sizeof body - 1);
+}
+
+static void
+http_cb(struct evhttp_request *req, void *arg)
+{
+	struct server	*srv = arg;
+	const char	*path = evhttp_request_get_uri(req);
+	long		 a = 0, b = 0;
+	struct held	*h;
+
+	if (strncmp(path, "/stats", 6) == 0) {
+		route_stats(srv, req, strncmp(path, "/stats/reset", 12) == 0);
+		return;
+	}
+	req_begin(srv);
+	if (sscanf(path, "/status/%ld", &a) == 1)
+		reply_str(srv, req, (int)a, "status\n");
+	else if (sscanf(path, "/bytes/%ld", &a) == 1)
+		route_bytes(srv, req, a, 0);
+	else if (sscanf(path, "/lines/%ld", &a) == 1)
+		route_bytes(srv, req, a, 1);
+	else if (sscanf(path, "/delay/%ld", &a) == 1)
+		held_new(srv, req, tick_delay, a);
+	else if (sscanf(path, "/drip/%ld/%ld", &a, &b) == 2) {
+		evhttp_send_reply_start(req, 200, "OK");
+		h = held_new(srv, req, tick_drip, b);
+		h->left = a;
+		h->interval_ms = b;
+	} else if (strncmp(path, "/endless", 8) == 0) {
+		evhttp_send_reply_start(req, 200, "OK");
+		held_new(srv, req, tick_endless, 0);
+	} else if (sscanf(path, "/redirect/%ld", &a) == 1)
+		route_redirect(srv, req, a);
+	else if (strncmp(path, "/stall", 6) == 0) {
+		evhttp_send_reply_start(req, 200, "OK");
+		held_new(srv, req, tick_release, HOLD_MAX_MS);
+	} else if (strncmp(path, "/hang", 5) == 0)
+		held_new(srv, req, tick_hang_over, HOLD_MAX_MS);
+	else if (strncmp(path, "/utf8/bad", 9) == 0)
+		route_utf8_bad(srv, req);
+	else
+		reply_str(srv, req, 404, "no such route\n");
+}
+
+/* One call per accepted connection: the place to count them. */
+static struct bufferevent *
+http_bev_cb(struct event_base *base, void *arg)
+{
+	struct server	*srv = arg;
+
+	srv->connections++;
+	return bufferevent_socket_new(base, -1, BEV_OPT_CLOSE_ON_FREE);
+}
+
+/*
+ * Raw port: write a hand-made response, then close when it is sent; a
+ * non-NULL arg asks for a reset (RST) instead of an orderly close.
+ */
+static void
+raw_close_cb(struct bufferevent *bev, void *arg)
+{
+	struct linger	lg = { 1, 0 };
+
+	if (arg != NULL)
+		setsockopt(bufferevent_getfd(bev), SOL_SOCKET, SO_LINGER, &lg,
+		    sizeof lg);
+	bufferevent_free(bev);
+}
+
+static void
+raw_event_cb(struct bufferevent *bev, short what, void *arg)
+{
+	(void)what;
+	(void)arg;
+	bufferevent_free(bev);
+}
+
+static void
+raw_partial(struct bufferevent *bev, int rst)
+{
+	char	body[1000];
+
+	static const char head[] = "HTTP/1.1 200 OK\r\n"
+	    "Content-Length: 100000\r\nContent-Type: text/plain\r\n\r\n";
+
+	memset(body, 'r', sizeof body);
+	bufferevent_write(bev, head, sizeof head - 1);
+	bufferevent_write(bev, body, sizeof body);
+	bufferevent_setcb(bev, NULL, raw_close_cb, raw_event_cb,
+	    rst ? bev : NULL);
+}
+
+static void
+raw_read_cb(struct bufferevent *bev, void *arg)
+{
+	struct evbuffer		*in = bufferevent_get_input(bev);
+	struct evbuffer_ptr	 end;
+	char			 line[256] = "";
+	const char		*out;
+
+	(void)arg;
+	end = evbuffer_search(in, "\r\n\r\n", 4, NULL);
+	if (end.pos < 0)
+		return;
+	evbuffer_copyout(in, line, sizeof line - 1);
+	evbuffer_drain(in, evbuffer_get_length(in));
+	if (strncmp(line, "GET /reset ", 11) == 0) {
+		raw_partial(bev, 1);
+		return;
+	}
+	if (strncmp(line, "GET /close ", 11) == 0) {
+		raw_partial(bev, 0);
+		return;
+	}
+	if (strncmp(line, "GET /garbage ", 13) == 0)
+		out = "SPAM EGGS\r\n\r\n";
+	else if (strncmp(line, "GET /ctype-bad ", 15) == 0)
+		out = "HTTP/1.1 200 OK\r\nContent-Type: text/plain; "
+		    "charset=\xff\xfe\xc0\xaf\xed\xa0\x80x\r\n"
+		    "Content-Length: 3\r\n\r\nok\n";
+	else
+		out = "HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\n\r\n";
+	bufferevent_write(bev, out, strlen(out));
+	bufferevent_setcb(bev, NULL, raw_close_cb, raw_event_cb, NULL);
+}
+
+static void
+raw_accept_cb(struct evconnlistener *l, evutil_socket_t fd,
+    struct sockaddr *sa, int salen, void *arg)
+{
+	struct server		*srv = arg;
+	struct bufferevent	*bev;
+
+	(void)l;
+	(void)sa;
+	(void)salen;
+	bev = bufferevent_socket_new(srv->base, fd, BEV_OPT_CLOSE_ON_FREE);
+	if (bev == NULL) {
+		close(fd);
+		return;
+	}
+	bufferevent_setcb(bev, raw_read_cb, NULL, raw_event_cb, srv);
+	bufferevent_enable(bev, EV_READ | EV_WRITE);
+}
+
+static struct sockaddr_in
+loopback(void)
+{
+	struct sockaddr_in	sin;
+
+	memset(&sin, 0, sizeof sin);
+	sin.sin_family = AF_INET;
+	sin.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	return sin;
+}
+
+static int
+fd_port(int fd)
+{
+	struct sockaddr_in	sin;
+	socklen_t		len = sizeof sin;
+
+	if (getsockname(fd, (struct sockaddr *)&sin, &len) != 0)
+		fail("getsockname");
+	return ntohs(sin.sin_port);
+}
+
+/*
+ * A listener that never accepts, its backlog filled by our own connects:
+ * the kernel drops further SYNs, so a client's connect times out.
+ */
+static int
+blackhole(void)
+{
+	struct sockaddr_in	sin = loopback();
+	int			fd, c, i;
+
+	if ((fd = socket(AF_INET, SOCK_STREAM, 0)) < 0 ||
+	    bind(fd, (struct sockaddr *)&sin, sizeof sin) != 0 ||
+	    listen(fd, 0) != 0)
+		fail("blackhole listener");
+	sin.sin_port = htons((unsigned short)fd_port(fd));
+	for (i = 0; i < 3; i++) {
+		if ((c = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK, 0)) < 0)
+			fail("blackhole filler");
+		connect(c, (struct sockaddr *)&sin, sizeof sin);
+	}
+	return fd_port(fd);
+}
+
+static void
+stop_cb(evutil_socket_t fd, short what, void *arg)
+{
+	(void)fd;
+	(void)what;
+	event_base_loopexit(arg, NULL);
+}
+
+static void
+write_ports(const char *path, int http, int raw, int hole)
+{
+	char	tmp[4096];
+	FILE	*f;
+
+	snprintf(tmp, sizeof tmp, "%s.tmp", path);
+	if ((f = fopen(tmp, "w")) == NULL)
+		fail("cannot write the port file");
+	fprintf(f, "http %d\nraw %d\nblackhole %d\n", http, raw, hole);
+	if (fclose(f) != 0 || rename(tmp, path) != 0)
+		fail("cannot write the port file");
+}
+
+int
+main(int argc, char **argv)
+{
+	struct server			 srv;
+	struct evhttp			*http;
+	struct evhttp_bound_socket	*hs;
+	struct evconnlistener		*raw;
+	struct sockaddr_in		 sin = loopback();
+	struct event			*life, *term;
+	struct timeval			 tv = { 300, 0 };
+	const char			*portfile = NULL;
+	int				 ch;
+
+	while ((ch = getopt(argc, argv, "p:l:")) != -1) {
+		if (ch == 'p')
+			portfile = optarg;
+		else if (ch == 'l')
+			tv.tv_sec = atol(optarg);
+		else
+			fail("usage: testd -p PORTFILE [-l SECONDS]");
+	}
+	if (portfile == NULL)
+		fail("usage: testd -p PORTFILE [-l SECONDS]");
+	signal(SIGPIPE, SIG_IGN);
+	memset(&srv, 0, sizeof srv);
+	if ((srv.base = event_base_new()) == NULL)
+		fail("event_base_new");
+	if ((http = evhttp_new(srv.base)) == NULL)
+		fail("evhttp_new");
+	evhttp_set_gencb(http, http_cb, &srv);
+	evhttp_set_bevcb(http, http_bev_cb, &srv);
+	evhttp_set_timeout(http, 600);
+	if ((hs = evhttp_bind_socket_with_handle(http, "127.0.0.1", 0)) == NULL)
+		fail("cannot bind the http port");
+	raw = evconnlistener_new_bind(srv.base, raw_accept_cb, &srv,
+	    LEV_OPT_CLOSE_ON_FREE | LEV_OPT_REUSEABLE, 128,
+	    (struct sockaddr *)&sin, sizeof sin);
+	if (raw == NULL)
+		fail("cannot bind the raw port");
+	write_ports(portfile, fd_port(evhttp_bound_socket_get_fd(hs)),
+	    fd_port(evconnlistener_get_fd(raw)), blackhole());
+	life = evtimer_new(srv.base, stop_cb, srv.base);
+	term = evsignal_new(srv.base, SIGTERM, stop_cb, srv.base);
+	evtimer_add(life, &tv);
+	evsignal_add(term, NULL);
+	event_base_dispatch(srv.base);
+	event_free(life);
+	event_free(term);
+	evconnlistener_free(raw);
+	evhttp_free(http);
+	event_base_free(srv.base);
+	return 0;
+}
