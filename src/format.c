@@ -5,6 +5,7 @@
  */
 #include "config.h"
 
+#include <stddef.h>
 #include <string.h>
 
 #include "format.h"
@@ -59,21 +60,30 @@ format_json_long(struct buf *b, long v)
 		buf_add_u64(b, (uint64_t)v);
 }
 
+static const struct {
+	const char	*key;
+	size_t		 offset;
+} format_time_fields[] = {
+	{ "{\"queued\":", offsetof(struct result_times, queued) },
+	{ ",\"dns\":", offsetof(struct result_times, dns) },
+	{ ",\"connect\":", offsetof(struct result_times, connect) },
+	{ ",\"tls\":", offsetof(struct result_times, tls) },
+	{ ",\"ttfb\":", offsetof(struct result_times, ttfb) },
+	{ ",\"total\":", offsetof(struct result_times, total) },
+};
+
 static void
 format_json_times(struct buf *b, const struct result_times *t)
 {
-	buf_adds(b, "\"time\":{\"queued\":");
-	json_seconds(b, t->queued);
-	buf_adds(b, ",\"dns\":");
-	json_seconds(b, t->dns);
-	buf_adds(b, ",\"connect\":");
-	json_seconds(b, t->connect);
-	buf_adds(b, ",\"tls\":");
-	json_seconds(b, t->tls);
-	buf_adds(b, ",\"ttfb\":");
-	json_seconds(b, t->ttfb);
-	buf_adds(b, ",\"total\":");
-	json_seconds(b, t->total);
+	size_t	i;
+
+	buf_adds(b, "\"time\":");
+	for (i = 0; i < sizeof format_time_fields /
+	    sizeof format_time_fields[0]; i++) {
+		buf_adds(b, format_time_fields[i].key);
+		json_seconds(b, *(const int64_t *)(const void *)
+		    ((const char *)t + format_time_fields[i].offset));
+	}
 	buf_addc(b, '}');
 }
 

@@ -34,8 +34,7 @@ void
 json_str(struct buf *b, const char *s, size_t len)
 {
 	const unsigned char	*p = (const unsigned char *)s;
-	size_t			 i = 0, run, n;
-	int32_t			 cp;
+	size_t			 i = 0, run;
 
 	buf_grow(b, len + 2);
 	buf_addc(b, '"');
@@ -52,14 +51,8 @@ json_str(struct buf *b, const char *s, size_t len)
 			buf_addc(b, (char)p[i++]);
 		} else if (p[i] < 0x20) {
 			json_escape_ctl(b, p[i++]);
-		} else {
-			n = utf8_next(p + i, len - i, &cp);
-			if (cp < 0)
-				buf_add(b, UTF8_REPLACEMENT, 3);
-			else
-				buf_add(b, p + i, n);
-			i += n;
-		}
+		} else
+			i += utf8_put(b, p + i, len - i);
 	}
 	buf_addc(b, '"');
 }

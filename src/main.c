@@ -264,6 +264,9 @@ main(int argc, char **argv)
 	input_on_readable(app.input, sched_kick, app.sched);
 	sink_on_close(app.sink, on_output_closed, &app);
 	app_signals(&app);
+	msg_debug("-j %u, -t %.3f s, --connect-timeout %.3f s%s", app.cfg.jobs,
+	    app.cfg.timeout_ms / 1000.0, app.cfg.connect_timeout_ms / 1000.0,
+	    app.cfg.keep_order ? ", -k" : "");
 
 	sched_start(app.sched);
 	event_base_dispatch(app.base);

@@ -122,6 +122,17 @@ sched_wake(struct task *t)
 	sched_kick(s);
 }
 
+/* -v: one line per finished task on stderr. */
+static void
+sched_log_done(const struct task *t)
+{
+	const struct result	*r = &t->res;
+
+	msg_debug("#%llu %s %s%s%s", (unsigned long long)r->index,
+	    r->error == ERR_NONE ? "ok" : err_name(r->error), t->url,
+	    r->message ? ": " : "", r->message ? r->message : "");
+}
+
 void
 sched_task_done(struct task *t)
 {
@@ -129,6 +140,8 @@ sched_task_done(struct task *t)
 
 	TAILQ_REMOVE(&s->live, t, live);
 	s->nlive--;
+	if (msg_verbose())
+		sched_log_done(t);
 	sink_emit(s->sink, &t->res);
 	if (t->has_permit)
 		sema_release(&s->jobs);

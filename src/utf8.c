@@ -59,21 +59,32 @@ utf8_next(const unsigned char *s, size_t len, int32_t *cp)
 	return need + 1;
 }
 
+/*
+ * Appends the sequence at s to b, or U+FFFD if it is an invalid subpart;
+ * returns how many bytes of s it used.
+ */
+size_t
+utf8_put(struct buf *b, const unsigned char *s, size_t len)
+{
+	size_t	n;
+	int32_t	cp;
+
+	n = utf8_next(s, len, &cp);
+	if (cp < 0)
+		buf_add(b, UTF8_REPLACEMENT, 3);
+	else
+		buf_add(b, s, n);
+	return n;
+}
+
 /* Append s to b with every invalid subpart replaced by U+FFFD. */
 void
 utf8_repair(struct buf *b, const char *s, size_t len)
 {
 	const unsigned char	*p = (const unsigned char *)s;
-	size_t			 i = 0, n;
-	int32_t			 cp;
+	size_t			 i = 0;
 
 	buf_grow(b, len);
-	while (i < len) {
-		n = utf8_next(p + i, len - i, &cp);
-		if (cp < 0)
-			buf_add(b, UTF8_REPLACEMENT, 3);
-		else
-			buf_add(b, p + i, n);
-		i += n;
-	}
+	while (i < len)
+		i += utf8_put(b, p + i, len - i);
 }

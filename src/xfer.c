@@ -324,28 +324,35 @@ xfer_http_version(long v)
 
 /*
  * curl's times are cumulative from the attempt's start; the result has
- * each phase's own duration (connect and tls are 0 on a reused connection)
- * and null for a phase that never happened.
+ * each phase's own duration and null for a phase that never happened.  A
+ * reused connection has no connect time in curl, but it reached the
+ * request (pretransfer), so its connect and tls phases took 0.
  */
 static void
 xfer_collect_times(CURL *e, struct result_times *tm)
 {
-	int64_t	dns, conn, app, first;
+	int64_t	dns, conn, app, pre, first;
 	char	*scheme = NULL;
+	int	 https;
 
 	dns = xfer_time(e, CURLINFO_NAMELOOKUP_TIME_T);
 	conn = xfer_time(e, CURLINFO_CONNECT_TIME_T);
 	app = xfer_time(e, CURLINFO_APPCONNECT_TIME_T);
+	pre = xfer_time(e, CURLINFO_PRETRANSFER_TIME_T);
 	first = xfer_time(e, CURLINFO_STARTTRANSFER_TIME_T);
 	curl_easy_getinfo(e, CURLINFO_SCHEME, &scheme);
+	https = scheme != NULL && strcasecmp(scheme, "https") == 0;
 	tm->dns = dns;
-	tm->connect = conn > 0 ? (conn > dns ? conn - dns : 0) : TIME_UNKNOWN;
-	if (app > 0)
-		tm->tls = app > conn ? app - conn : 0;
-	else if (conn > 0 && scheme != NULL && strcasecmp(scheme, "http") == 0)
-		tm->tls = 0;
+	if (conn > 0) {
+		tm->connect = conn > dns ? conn - dns : 0;
+		if (app > 0)
+			tm->tls = app > conn ? app - conn : 0;
+		else
+			tm->tls = https ? TIME_UNKNOWN : 0;
+	} else if (pre > 0)
+		tm->connect = tm->tls = 0;
 	else
-		tm->tls = TIME_UNKNOWN;
+		tm->connect = tm->tls = TIME_UNKNOWN;
 	tm->ttfb = first > 0 ? first : TIME_UNKNOWN;
 	tm->total = xfer_time(e, CURLINFO_TOTAL_TIME_T);
 }

@@ -35,6 +35,14 @@ check "time.tls is 0 over http" jq -e '.time.tls == 0' "$TMP/one.json"
 check "times are numbers" jq -e '.time | map(type == "number") | all' \
     "$TMP/one.json"
 
+# A reused connection spent no time connecting.
+"$COFETCH" -q -k -j 1 -f json "$HTTP/status/200?a" "$HTTP/status/200?b" \
+    >"$TMP/reuse.json"
+check_eq "connect and tls are 0 on a reused connection" "0 0" \
+    "$(jq -sr '.[1].time | "\(.connect) \(.tls)"' "$TMP/reuse.json")"
+check "refused connect has no connect time" jq -e '.time.connect == null' \
+    <("$COFETCH" -q -f json http://127.0.0.1:1/)
+
 # Exit status 1 and the summary when something fails.
 "$COFETCH" "$HTTP/status/200" "$HTTP/status/404" "$HTTP/status/503" \
     >"$TMP/mixed.txt" 2>"$TMP/mixed.err"

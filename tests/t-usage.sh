@@ -32,9 +32,31 @@ usage_error "-t nan" -t nan
 usage_error "--connect-timeout -1" --connect-timeout -1
 usage_error "--window 0" --window 0
 usage_error "missing -i file" -i "$TMP/does-not-exist"
-check_eq "nothing was fetched" 0 "$(stat requests)"
+check_eq "nothing was fetched by usage errors" 0 "$(stat requests)"
 check "message names the option" grep -q -- "--jobs 'abc'" \
     <("$COFETCH" -j abc 2>&1)
+# -j beyond the open-file limit: the soft limit is raised to the hard one
+# first; only past the hard limit is -j lowered, with one warning.
+(ulimit -Sn 64 && "$COFETCH" -j 500 "$HTTP/status/200" >"$TMP/raise.out" \
+    2>"$TMP/raise.err")
+check_eq "soft limit raised: no warning" "0 0" \
+    "$? $(grep -c 'open files' "$TMP/raise.err")"
+(ulimit -n 200 && "$COFETCH" -j 5000 "$HTTP/status/200" >"$TMP/fd.out" \
+    2>"$TMP/fd.err")
+check_eq "hard limit: the run goes on" 0 $?
+check_eq "one warning naming the -j used" 1 \
+    "$(grep -c 'using -j [0-9]' "$TMP/fd.err")"
+check "the URL was fetched" grep -q '^200' "$TMP/fd.out"
+
+# -v: the settings, then one line per finished task, on stderr only.
+"$COFETCH" -v -j 3 "$HTTP/status/200" "$HTTP/status/404" >"$TMP/v.out" \
+    2>"$TMP/v.err"
+check "-v settings line" grep -q '^cofetch: -j 3, -t 30.000 s' "$TMP/v.err"
+check_eq "-v one line per task" 2 "$(grep -c '^cofetch: #[01] ' "$TMP/v.err")"
+check "-v names the failure" grep -q "#1 http $HTTP/status/404: HTTP status 404" \
+    "$TMP/v.err"
+check_eq "-v leaves stdout alone" 2 "$(wc -l <"$TMP/v.out")"
+
 check "help exits 0" "$COFETCH" --help
 check "-V exits 0" "$COFETCH" -V
 finish
