@@ -101,7 +101,7 @@ check_eq() {
 # check_range NAME MIN MAX VALUE: MIN <= VALUE <= MAX, decimals allowed.
 check_range() {
 	if awk -v lo="$2" -v hi="$3" -v v="$4" \
-	    'BEGIN { exit !(v != "" && v != "null" && v >= lo && v <= hi) }'
+	    'BEGIN { exit !(v != "" && v != "null" && v + 0 >= lo + 0 && v + 0 <= hi + 0) }'
 	then
 		ok "$1"
 	else
