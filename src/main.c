@@ -7,6 +7,8 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <langinfo.h>
+#include <locale.h>
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
@@ -17,6 +19,7 @@
 #include <event2/event.h>
 
 #include "clock.h"
+#include "dns.h"
 #include "input.h"
 #include "msg.h"
 #include "opts.h"
@@ -30,8 +33,8 @@
 #define EXIT_USAGE	2
 #define EXIT_SIGPIPE	141
 
-/* Descriptors per task: its connection plus libcurl's resolver pair. */
-#define FDS_PER_JOB	3
+/* Descriptors per task: its connection, and one for happy eyeballs. */
+#define FDS_PER_JOB	2
 #define FDS_RESERVED	64
 
 struct app {
@@ -39,6 +42,7 @@ struct app {
 	struct event_base	*base;
 	struct input		*input;
 	struct sink		*sink;
+	struct dns		*dns;
 	struct xfer		*xfer;
 	struct sched		*sched;
 	struct event		*sigev;		/* a signal reached the loop */
@@ -115,6 +119,19 @@ on_signal(evutil_socket_t fd, short what, void *arg)
 	sched_stop(app->sched, why);
 }
 
+/*
+ * libidn2 (inside libcurl) reads host names in the locale's charset, and
+ * URLs are UTF-8 whatever the locale: use it for character types only,
+ * so internationalised names work under LC_ALL=C too.  Numbers stay C.
+ */
+static void
+locale_for_urls(void)
+{
+	if (setlocale(LC_CTYPE, "") == NULL ||
+	    strcmp(nl_langinfo(CODESET), "UTF-8") != 0)
+		setlocale(LC_CTYPE, "C.UTF-8");
+}
+
 static void
 on_output_closed(void *arg)
 {
@@ -133,6 +150,9 @@ print_summary(const struct app *app)
 	int				 e;
 
 	secs = (double)(clock_us() - app->t0) / 1e6;
+	msg_debug("dns: %lu lookups, %lu cache hits; libcurl resolved %lu "
+	    "names itself", dns_stats(app->dns)->queries,
+	    dns_stats(app->dns)->hits, xfer_curl_resolves(app->xfer));
 	msg_warn("%llu results: %llu ok, %llu failed, %llu cancelled in %.3f s",
 	    (unsigned long long)c->results, (unsigned long long)c->ok,
 	    (unsigned long long)c->failed, (unsigned long long)c->cancelled,
@@ -217,6 +237,7 @@ app_free(struct app *app)
 {
 	sched_free(app->sched);
 	xfer_free(app->xfer);
+	dns_free(app->dns);
 	input_free(app->input);
 	sink_free(app->sink);
 	event_free(app->sigev);
@@ -225,6 +246,18 @@ app_free(struct app *app)
 	event_base_free(app->base);
 	curl_global_cleanup();
 	opts_free(&app->cfg);
+}
+
+/* A source or setting that cannot be used: nothing was fetched. */
+static int
+app_fail_early(struct app *app)
+{
+	if (app->input != NULL)
+		input_free(app->input);
+	event_base_free(app->base);
+	curl_global_cleanup();
+	opts_free(&app->cfg);
+	return EXIT_USAGE;
 }
 
 int
@@ -245,22 +278,21 @@ main(int argc, char **argv)
 		break;
 	}
 	msg_set_verbose(app.cfg.verbose);
+	locale_for_urls();
 	signal(SIGPIPE, SIG_IGN);
 	fit_jobs_to_fd_limit(&app.cfg);
 	if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK)
 		msg_fatal("curl_global_init failed");
 	app.t0 = clock_us();
 	app.base = loop_new();
-	if ((app.input = input_new(app.base, &app.cfg)) == NULL) {
-		event_base_free(app.base);
-		curl_global_cleanup();
-		opts_free(&app.cfg);
-		return EXIT_USAGE;
-	}
+	if ((app.input = input_new(app.base, &app.cfg)) == NULL)
+		return app_fail_early(&app);
+	if ((app.dns = dns_new(app.base, &app.cfg)) == NULL)
+		return app_fail_early(&app);
 	app.sink = sink_new(app.base, &app.cfg);
 	app.xfer = xfer_new(app.base, &app.cfg, sched_wake);
 	app.sched = sched_new(app.base, &app.cfg, app.input, app.sink,
-	    app.xfer);
+	    app.dns, app.xfer);
 	input_on_readable(app.input, sched_kick, app.sched);
 	sink_on_close(app.sink, on_output_closed, &app);
 	app_signals(&app);

@@ -176,6 +176,42 @@ set_max_redirects(struct config *c, const char *arg)
 	return 0;
 }
 
+static int
+set_dns_servers(struct config *c, const char *arg)
+{
+	if (arg[0] == '\0')
+		return opts_bad("dns-servers", arg, "no server");
+	c->dns_servers = arg;
+	return 0;
+}
+
+static int
+set_dns_timeout(struct config *c, const char *arg)
+{
+	return opts_seconds("dns-timeout", arg, &c->dns_timeout_ms);
+}
+
+/* HOST:PORT:ADDR[,ADDR...], as curl's --resolve takes it. */
+static int
+set_resolve(struct config *c, const char *arg)
+{
+	const char	*colon = strchr(arg, ':');
+	char		*end;
+	long		 port;
+
+	if (colon == NULL || colon == arg)
+		return opts_bad("resolve", arg, "not HOST:PORT:ADDRESS");
+	errno = 0;
+	port = strtol(colon + 1, &end, 10);
+	if (end == colon + 1 || *end != ':' || end[1] == '\0' || errno != 0 ||
+	    port < 1 || port > 65535)
+		return opts_bad("resolve", arg, "not HOST:PORT:ADDRESS");
+	c->resolves = xrealloc(c->resolves,
+	    (c->nresolves + 1) * sizeof *c->resolves);
+	c->resolves[c->nresolves++] = arg;
+	return 0;
+}
+
 static int	set_help(struct config *, const char *);
 static int	set_version(struct config *, const char *);
 
@@ -205,6 +241,14 @@ static const struct opt opts_table[] = {
 	{ "no-follow", 0, NULL, "do not follow redirects", set_no_follow },
 	{ "max-redirects", 0, "N", "follow at most N redirects (default 10)",
 	    set_max_redirects },
+	{ NULL, 0, NULL, "DNS (c-ares, on the event loop):", NULL },
+	{ "dns-servers", 0, "IP[:PORT][,...]", "ask these DNS servers instead "
+	    "of /etc/resolv.conf's", set_dns_servers },
+	{ "resolve", 0, "HOST:PORT:ADDR", "connect to ADDR (a comma list "
+	    "allowed) for HOST:PORT, without DNS, as curl does; repeatable",
+	    set_resolve },
+	{ "dns-timeout", 0, "SEC", "give up resolving a name after SEC "
+	    "(default 5)", set_dns_timeout },
 	{ NULL, 0, NULL, "Information:", NULL },
 	{ "help", 'h', NULL, "print this help and exit", set_help },
 	{ "version", 'V', NULL, "print the versions of cofetch and its "
@@ -302,6 +346,7 @@ opts_defaults(struct config *c)
 	c->format = FMT_TEXT;
 	c->follow = 1;
 	c->max_redirects = 10;
+	c->dns_timeout_ms = 5000;
 }
 
 /* getopt_long's tables, built from opts_table. */
@@ -390,5 +435,7 @@ void
 opts_free(struct config *c)
 {
 	free(c->inputs);
+	free(c->resolves);
 	c->inputs = NULL;
+	c->resolves = NULL;
 }

@@ -21,6 +21,10 @@ struct config {
 	int		  verbose;
 	int		  follow;
 	long		  max_redirects;
+	const char	 *dns_servers;		/* c-ares "ip[:port],..." */
+	int64_t		  dns_timeout_ms;
+	const char	**resolves;		/* --resolve HOST:PORT:ADDRS */
+	size_t		  nresolves;
 	char		**urls;			/* URL arguments, in argv */
 	size_t		  nurls;
 	const char	**inputs;		/* -i sources, in order */

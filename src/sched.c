@@ -38,6 +38,7 @@ struct sched {
 	const struct config	*cfg;
 	struct input		*input;
 	struct sink		*sink;
+	struct dns		*dns;
 	struct xfer		*xfer;
 	struct event		*kick;
 	struct sema		 jobs;
@@ -55,7 +56,7 @@ static void	sched_kick_cb(evutil_socket_t, short, void *);
 
 struct sched *
 sched_new(struct event_base *base, const struct config *cfg,
-    struct input *in, struct sink *sink, struct xfer *x)
+    struct input *in, struct sink *sink, struct dns *dns, struct xfer *x)
 {
 	struct sched	*s;
 
@@ -64,6 +65,7 @@ sched_new(struct event_base *base, const struct config *cfg,
 	s->cfg = cfg;
 	s->input = in;
 	s->sink = sink;
+	s->dns = dns;
 	s->xfer = x;
 	if ((s->kick = event_new(base, -1, 0, sched_kick_cb, s)) == NULL)
 		msg_fatal("cannot create the scheduler's event");
@@ -93,6 +95,24 @@ struct xfer *
 sched_xfer(const struct sched *s)
 {
 	return s->xfer;
+}
+
+struct dns *
+sched_dns(const struct sched *s)
+{
+	return s->dns;
+}
+
+struct event_base *
+sched_base(const struct sched *s)
+{
+	return s->base;
+}
+
+const struct config *
+sched_config(const struct sched *s)
+{
+	return s->cfg;
 }
 
 void
@@ -148,9 +168,9 @@ sched_task_done(struct task *t)
 	task_free(t);
 }
 
-/* Why the task's line is not a URL to fetch, or NULL. */
+/* Why the task's line is not a URL to fetch, or NULL (its target is set). */
 static const char *
-sched_line_problem(const struct line *ln, const struct task *t, char *why,
+sched_line_problem(const struct line *ln, struct task *t, char *why,
     size_t whylen)
 {
 	if (ln->flags & LINE_HAS_NUL)
@@ -159,7 +179,7 @@ sched_line_problem(const struct line *ln, const struct task *t, char *why,
 		return "line longer than 8192 bytes";
 	if (ln->len == 0)
 		return "empty URL";
-	return url_check(t->url, why, whylen);
+	return url_parse(t->url, &t->target, why, whylen);
 }
 
 /* 1 if the batch ran out while more could be admitted at once. */

@@ -8,13 +8,14 @@
 
 struct event_base;
 struct config;
+struct dns;
 struct input;
 struct sink;
 struct task;
 struct xfer;
 
 struct sched	*sched_new(struct event_base *, const struct config *,
-		    struct input *, struct sink *, struct xfer *);
+		    struct input *, struct sink *, struct dns *, struct xfer *);
 void		 sched_free(struct sched *);
 void		 sched_start(struct sched *);
 void		 sched_kick(void *);
@@ -23,5 +24,8 @@ void		 sched_abort(struct sched *);
 void		 sched_wake(struct task *);
 void		 sched_task_done(struct task *);
 struct xfer	*sched_xfer(const struct sched *);
+struct dns	*sched_dns(const struct sched *);
+struct event_base *sched_base(const struct sched *);
+const struct config *sched_config(const struct sched *);
 
 #endif

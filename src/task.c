@@ -8,11 +8,18 @@
 #include <stddef.h>
 #include <stdlib.h>
 
+#include <event2/event.h>
+
 #include "clock.h"
+#include "dns.h"
+#include "msg.h"
+#include "opts.h"
 #include "sched.h"
 #include "task.h"
 #include "xfer.h"
 #include "xmalloc.h"
+
+static void	task_dns_done(struct dns_waiter *);
 
 struct task *
 task_new(struct sched *s, uint64_t index, const char *url, size_t len)
@@ -23,6 +30,7 @@ task_new(struct sched *s, uint64_t index, const char *url, size_t len)
 	t->sched = s;
 	t->state = TS_QUEUED;
 	t->url = xmemdup(url, len);
+	t->dnsw.done = task_dns_done;
 	result_init(&t->res, index, t->url, len);
 	t->t_admit = clock_us();
 	return t;
@@ -31,9 +39,57 @@ task_new(struct sched *s, uint64_t index, const char *url, size_t len)
 void
 task_free(struct task *t)
 {
+	dns_waiter_clear(&t->dnsw);
+	if (t->timer != NULL)
+		event_free(t->timer);
+	url_target_clear(&t->target);
 	result_clear(&t->res);
 	free(t->url);
 	free(t);
+}
+
+static void
+task_dns_done(struct dns_waiter *w)
+{
+	struct task	*t;
+
+	t = (struct task *)((char *)w - offsetof(struct task, dnsw));
+	sched_wake(t);
+}
+
+/* The attempt's time ran out while its name was being resolved. */
+static void
+task_timer_cb(evutil_socket_t fd, short what, void *arg)
+{
+	struct task	*t = arg;
+
+	(void)fd;
+	(void)what;
+	dns_waiter_cancel(&t->dnsw);
+	result_fail(&t->res, ERR_TIMEOUT, "timed out resolving %s",
+	    t->target.host);
+	t->state = TS_DONE;
+	sched_wake(t);
+}
+
+/* Bounds the DNS wait by what is left of the attempt's -t. */
+static void
+task_arm_timer(struct task *t)
+{
+	const struct config	*cfg = sched_config(t->sched);
+	int64_t			 left;
+	struct timeval		 tv;
+
+	left = cfg->timeout_ms * 1000 - (clock_us() - t->t_start);
+	if (left < 0)
+		left = 0;
+	if (t->timer == NULL &&
+	    (t->timer = evtimer_new(sched_base(t->sched), task_timer_cb, t)) ==
+	    NULL)
+		msg_fatal("cannot create a task timer");
+	tv.tv_sec = left / 1000000;
+	tv.tv_usec = left % 1000000;
+	evtimer_add(t->timer, &tv);
 }
 
 static void
@@ -68,11 +124,24 @@ task_step(struct task *t)
 		t->state = TS_RESOLVE;
 		/* FALLTHROUGH */
 	case TS_RESOLVE:
-		/*
-		 * The hand-off point for DNS.  For now libcurl resolves the
-		 * name inside the transfer; once cofetch resolves with c-ares
-		 * this step suspends until the addresses are known.
-		 */
+		t->t_dns = clock_us();
+		if (dns_resolve(sched_dns(t->sched), t->target.host,
+		    t->target.port, &t->dnsw) == DNS_PENDING) {
+			t->state = TS_WAIT_DNS;
+			task_arm_timer(t);
+			return;
+		}
+		/* FALLTHROUGH */
+	case TS_WAIT_DNS:
+		if (t->timer != NULL)
+			evtimer_del(t->timer);
+		t->res.time.dns = clock_us() - t->t_dns;
+		if (t->dnsw.error != NULL) {
+			result_fail(&t->res, ERR_DNS, "%s", t->dnsw.error);
+			t->state = TS_DONE;
+			sched_task_done(t);
+			return;
+		}
 		t->state = TS_XFER;
 		xfer_start(sched_xfer(t->sched), t);
 		return;
@@ -98,6 +167,12 @@ task_cancel(struct task *t, const char *why)
 		sema_cancel(&t->permit);
 		break;
 	case TS_RESOLVE:
+		break;
+	case TS_WAIT_DNS:
+		if (t->dnsw.on == NULL)
+			return;			/* answered: about to run */
+		dns_waiter_cancel(&t->dnsw);
+		evtimer_del(t->timer);
 		break;
 	case TS_XFER:
 		if (t->easy == NULL)

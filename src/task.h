@@ -9,14 +9,18 @@
 #include <stdint.h>
 #include <sys/queue.h>
 
+#include "dnscache.h"
 #include "result.h"
 #include "sema.h"
+#include "url.h"
 
+struct event;
 struct sched;
 
 enum task_state {
 	TS_QUEUED,		/* admitted, waiting for its permit */
 	TS_RESOLVE,		/* permit held: find the host's addresses */
+	TS_WAIT_DNS,		/* waiting for c-ares (dnsw.on != NULL) */
 	TS_XFER,		/* transfer in flight (easy != NULL) */
 	TS_DONE			/* result final: emit, release, free */
 };
@@ -32,10 +36,16 @@ struct task {
 	struct sema_waiter	 permit;
 	int			 has_permit;
 	char			*url;		/* as given, owned */
+	struct url_target	 target;	/* host and port to connect to */
 	struct result		 res;
+	struct dns_waiter	 dnsw;
+	struct event		*timer;		/* the attempt's end, in DNS */
 	void			*easy;		/* CURL *, owned by xfer */
+	void			*resolve;	/* curl_slist, owned by xfer */
 	int64_t			 t_admit;	/* line read */
-	int64_t			 t_start;	/* permit granted */
+	int64_t			 t_start;	/* permit granted: attempt starts */
+	int64_t			 t_dns;		/* name lookup started */
+	int64_t			 t_xfer;	/* transfer started */
 	char			 errbuf[TASK_ERRBUF];
 };
 

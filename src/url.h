@@ -1,13 +1,19 @@
 /*
- * url.h: is an input line a URL cofetch may fetch?  Only http and https
- * are allowed; the parse is libcurl's own (CURLU), so what passes here is
- * what the transfer will see.
+ * url.h: is an input line a URL cofetch may fetch, and where does it go?
+ * Only http and https are allowed; the parse is libcurl's own (CURLU), so
+ * what passes here is what the transfer will see.
  */
 #ifndef COFETCH_URL_H
 #define COFETCH_URL_H
 
 #include <stddef.h>
 
-const char	*url_check(const char *, char *, size_t);
+struct url_target {
+	char	*host;		/* lower case, IDN as punycode, IPv6 in [] */
+	long	 port;
+};
+
+const char	*url_parse(const char *, struct url_target *, char *, size_t);
+void		 url_target_clear(struct url_target *);
 
 #endif

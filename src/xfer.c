@@ -12,10 +12,16 @@
  * - Socket events are level-triggered; curl reads a bounded amount per call.
  * - A task gets its easy handle only once it holds a permit, so curl's
  *   own timeouts never count time spent waiting for one.
+ * - libcurl never resolves a name: every transfer carries its host's
+ *   addresses from c-ares in CURLOPT_RESOLVE, and a resolver-start
+ *   callback counts any lookup libcurl would still start (the tripwire,
+ *   which the tests require to stay at 0).
  */
 #include "config.h"
 
+#include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <strings.h>
 
 #include <curl/curl.h>
@@ -24,6 +30,7 @@
 #include "clock.h"
 #include "msg.h"
 #include "opts.h"
+#include "sched.h"
 #include "task.h"
 #include "xfer.h"
 #include "xmalloc.h"
@@ -39,10 +46,12 @@ struct xfer {
 	CURL			**pool;		/* idle easy handles */
 	size_t			 npool;
 	void			(*done)(struct task *);
+	unsigned long		 curl_resolves;	/* the tripwire */
 	char			 user_agent[64];
 };
 
 static void	xfer_drain(struct xfer *);
+static void	xfer_release(struct xfer *, struct task *);
 
 static void
 xfer_action(struct xfer *x, curl_socket_t fd, int mask)
@@ -132,6 +141,23 @@ xfer_set_timer_cb(CURLM *multi, long ms, void *arg)
 	return 0;
 }
 
+/*
+ * Runs inside curl: a name libcurl would resolve itself.  libcurl 7.88
+ * calls this before it checks for an IPv6 literal, which needs no lookup
+ * and cannot have a CURLOPT_RESOLVE entry, so those are not counted.
+ */
+static int
+xfer_resolver_start_cb(void *resolver, void *reserved, void *arg)
+{
+	struct task	*t = arg;
+
+	(void)resolver;
+	(void)reserved;
+	if (t->target.host[0] != '[')
+		sched_xfer(t->sched)->curl_resolves++;
+	return 0;
+}
+
 /* Runs inside curl: record only. */
 static size_t
 xfer_write_cb(char *data, size_t size, size_t n, void *arg)
@@ -203,6 +229,26 @@ xfer_easy_put(struct xfer *x, CURL *e)
 		curl_easy_cleanup(e);
 }
 
+/* The addresses c-ares found, as host:port:addr[,addr] for libcurl. */
+static void
+xfer_resolve_entry(struct task *t, CURL *e)
+{
+	char	*line;
+	size_t	 len;
+
+	if (t->dnsw.addrs == NULL)
+		return;		/* an IPv6 literal: libcurl connects as is */
+	len = strlen(t->target.host) + strlen(t->dnsw.addrs) + 32;
+	line = xmalloc(len);
+	snprintf(line, len, "%s:%ld:%s", t->target.host, t->target.port,
+	    t->dnsw.addrs);
+	/* libcurl keeps the pointer: the list lives until the transfer ends. */
+	if ((t->resolve = curl_slist_append(NULL, line)) == NULL)
+		msg_fatal("out of memory");
+	free(line);
+	curl_easy_setopt(e, CURLOPT_RESOLVE, t->resolve);
+}
+
 static void
 xfer_setup(struct xfer *x, struct task *t, CURL *e, long budget_ms)
 {
@@ -225,6 +271,10 @@ xfer_setup(struct xfer *x, struct task *t, CURL *e, long budget_ms)
 	curl_easy_setopt(e, CURLOPT_MAXREDIRS, c->max_redirects);
 	curl_easy_setopt(e, CURLOPT_ACCEPT_ENCODING, "");
 	curl_easy_setopt(e, CURLOPT_USERAGENT, x->user_agent);
+	curl_easy_setopt(e, CURLOPT_RESOLVER_START_FUNCTION,
+	    xfer_resolver_start_cb);
+	curl_easy_setopt(e, CURLOPT_RESOLVER_START_DATA, t);
+	xfer_resolve_entry(t, e);
 }
 
 /* Starts the task's attempt; its timeout counts from its permit. */
@@ -237,8 +287,8 @@ xfer_start(struct xfer *x, struct task *t)
 
 	t->res.attempts++;
 	t->errbuf[0] = '\0';
-	budget_ms = (long)(x->cfg->timeout_ms -
-	    (clock_us() - t->t_start) / 1000);
+	t->t_xfer = clock_us();
+	budget_ms = (long)(x->cfg->timeout_ms - (t->t_xfer - t->t_start) / 1000);
 	if (budget_ms <= 0) {
 		result_fail(&t->res, ERR_TIMEOUT, "no time left to start");
 		x->done(t);
@@ -246,14 +296,13 @@ xfer_start(struct xfer *x, struct task *t)
 	}
 	e = xfer_easy_get(x);
 	xfer_setup(x, t, e, budget_ms);
+	t->easy = e;
 	if ((rc = curl_multi_add_handle(x->multi, e)) != CURLM_OK) {
 		result_fail(&t->res, ERR_OTHER, "cannot start: %s",
 		    curl_multi_strerror(rc));
-		xfer_easy_put(x, e);
+		xfer_release(x, t);
 		x->done(t);
-		return;
 	}
-	t->easy = e;
 }
 
 static enum err_kind
@@ -323,28 +372,29 @@ xfer_http_version(long v)
 }
 
 /*
- * curl's times are cumulative from the attempt's start; the result has
- * each phase's own duration and null for a phase that never happened.  A
- * reused connection has no connect time in curl, but it reached the
- * request (pretransfer), so its connect and tls phases took 0.
+ * curl's times are cumulative from the transfer's start; the result has
+ * each phase's own duration, null for a phase that never happened, and
+ * ttfb and total from the attempt's start (so they include DNS, which
+ * the task timed).  A reused connection has no connect time in curl, but
+ * it reached the request (pretransfer), so connect and tls took 0.
  */
 static void
-xfer_collect_times(CURL *e, struct result_times *tm)
+xfer_collect_times(const struct task *t, CURL *e, struct result_times *tm)
 {
-	int64_t	dns, conn, app, pre, first;
+	int64_t	lookup, conn, app, pre, first, before;
 	char	*scheme = NULL;
 	int	 https;
 
-	dns = xfer_time(e, CURLINFO_NAMELOOKUP_TIME_T);
+	before = t->t_xfer - t->t_start;
+	lookup = xfer_time(e, CURLINFO_NAMELOOKUP_TIME_T);
 	conn = xfer_time(e, CURLINFO_CONNECT_TIME_T);
 	app = xfer_time(e, CURLINFO_APPCONNECT_TIME_T);
 	pre = xfer_time(e, CURLINFO_PRETRANSFER_TIME_T);
 	first = xfer_time(e, CURLINFO_STARTTRANSFER_TIME_T);
 	curl_easy_getinfo(e, CURLINFO_SCHEME, &scheme);
 	https = scheme != NULL && strcasecmp(scheme, "https") == 0;
-	tm->dns = dns;
 	if (conn > 0) {
-		tm->connect = conn > dns ? conn - dns : 0;
+		tm->connect = conn > lookup ? conn - lookup : 0;
 		if (app > 0)
 			tm->tls = app > conn ? app - conn : 0;
 		else
@@ -353,8 +403,8 @@ xfer_collect_times(CURL *e, struct result_times *tm)
 		tm->connect = tm->tls = 0;
 	else
 		tm->connect = tm->tls = TIME_UNKNOWN;
-	tm->ttfb = first > 0 ? first : TIME_UNKNOWN;
-	tm->total = xfer_time(e, CURLINFO_TOTAL_TIME_T);
+	tm->ttfb = first > 0 ? before + first : TIME_UNKNOWN;
+	tm->total = before + xfer_time(e, CURLINFO_TOTAL_TIME_T);
 }
 
 static char *
@@ -386,7 +436,7 @@ xfer_collect(struct task *t, CURL *e)
 	r->content_type = xfer_info_str(e, CURLINFO_CONTENT_TYPE);
 	free(r->effective_url);
 	r->effective_url = xfer_info_str(e, CURLINFO_EFFECTIVE_URL);
-	xfer_collect_times(e, &r->time);
+	xfer_collect_times(t, e, &r->time);
 }
 
 static void
@@ -411,6 +461,8 @@ xfer_release(struct xfer *x, struct task *t)
 	curl_multi_remove_handle(x->multi, e);
 	xfer_easy_put(x, e);
 	t->easy = NULL;
+	curl_slist_free_all(t->resolve);
+	t->resolve = NULL;
 }
 
 static void
@@ -444,4 +496,11 @@ xfer_abort(struct xfer *x, struct task *t)
 	xfer_collect(t, t->easy);
 	t->res.time.total = clock_us() - t->t_start;
 	xfer_release(x, t);
+}
+
+/* How many names libcurl tried to resolve by itself (should be 0). */
+unsigned long
+xfer_curl_resolves(const struct xfer *x)
+{
+	return x->curl_resolves;
 }

@@ -55,6 +55,13 @@ start_testd() {
 	RAW=http://127.0.0.1:$(awk '$1 == "raw" { print $2 }' "$TMP/ports")
 	HOLE=http://127.0.0.1:$(awk '$1 == "blackhole" { print $2 }' \
 	    "$TMP/ports")
+	PORT=$(awk '$1 == "http" { print $2 }' "$TMP/ports")
+	DNS=127.0.0.1:$(awk '$1 == "dns" { print $2 }' "$TMP/ports")
+}
+
+# queries NAME: A queries the DNS stub has seen for NAME.
+queries() {
+	curl -s "$HTTP/dns/$1" | jq -r .a
 }
 
 # stat FIELD: one number from the test server's /stats.

@@ -4,34 +4,52 @@
  * and serves until SIGTERM or its lifetime (-l, default 300 s) ends.
  *
  * http (evhttp): /status/N /bytes/N /lines/N /delay/MS[/x] /drip/N/MS
- *   /endless /redirect/N /stall /hang /utf8/bad /stats /stats/reset
+ *   /endless /redirect/N /to/CODE?URL /echo /stall /hang /utf8/bad
+ *   /stats /stats/reset /dns/NAME
  * raw (hand-made responses): /reset /close /garbage /ctype-bad
  * blackhole: a listener whose backlog is full, so connects time out.
+ * dns (UDP, evdns): names under .test answer 127.0.0.1, and the name says
+ *   how: nx* NXDOMAIN, drop* never answered, slow* 300 ms late, ttlN-*
+ *   TTL N seconds (default 300), v6* also AAAA ::1.  Other names: NXDOMAIN.
  *
  * /stats reports requests in flight now and at peak, requests served and
- * connections accepted: tests read the server's view of cofetch.
+ * connections accepted; /dns/NAME the A and AAAA queries seen for NAME.
+ * Tests read the server's view of cofetch there.
  */
 #include <arpa/inet.h>
 #include <netinet/in.h>
 #include <signal.h>
+#include <strings.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/queue.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
 #include <event2/buffer.h>
 #include <event2/bufferevent.h>
+#include <event2/dns.h>
+#include <event2/dns_struct.h>
 #include <event2/event.h>
 #include <event2/http.h>
+#include <event2/keyvalq_struct.h>
 #include <event2/listener.h>
 
 #define HOLD_MAX_MS	120000		/* /stall and /hang give up then */
+#define DNS_NAMES_MAX	4096
+
+struct dns_count {
+	char	name[256];
+	long	a, aaaa;
+};
 
 struct server {
 	struct event_base	*base;
 	long			 inflight, peak, requests, connections;
 	unsigned long long	 endless_bytes;
+	struct dns_count	*dns;
+	size_t			 ndns;
 };
 
 /* A request answered later, by its own timer. */
@@ -231,6 +249,78 @@ route_redirect(struct server *srv, struct evhttp_request *req, long n)
 	reply_str(srv, req, 302, "moved\n");
 }
 
+/* /to/CODE?URL: a redirect with that status to the (decoded) URL. */
+static void
+route_to(struct server *srv, struct evhttp_request *req, long code)
+{
+	const char	*q = strchr(evhttp_request_get_uri(req), '?');
+	char		*target;
+
+	if (q == NULL || (target = evhttp_uridecode(q + 1, 0, NULL)) == NULL) {
+		reply_str(srv, req, 400, "no target\n");
+		return;
+	}
+	evhttp_add_header(evhttp_request_get_output_headers(req), "Location",
+	    target);
+	free(target);
+	reply_str(srv, req, (int)code, "moved\n");
+}
+
+/* /echo: what the request was: method, X-* headers, body. */
+static void
+route_echo(struct server *srv, struct evhttp_request *req)
+{
+	static const char *const methods[] = { "GET", "POST", "HEAD", "PUT",
+	    "DELETE", "OPTIONS", "TRACE", "CONNECT", "PATCH" };
+	struct evkeyvalq	*h = evhttp_request_get_input_headers(req);
+	struct evbuffer		*in = evhttp_request_get_input_buffer(req);
+	struct evbuffer		*b = evbuffer_new();
+	struct evkeyval		*kv;
+	int			 m, i;
+
+	m = evhttp_request_get_command(req);
+	for (i = 0; i < 9 && !(m & (1 << i)); i++)
+		;
+	evbuffer_add_printf(b, "method %s\n", i < 9 ? methods[i] : "?");
+	TAILQ_FOREACH(kv, h, next)
+		if (strncasecmp(kv->key, "X-", 2) == 0 ||
+		    strcasecmp(kv->key, "User-Agent") == 0)
+			evbuffer_add_printf(b, "header %s: %s\n", kv->key,
+			    kv->value);
+	evbuffer_add_printf(b, "body %zu ", evbuffer_get_length(in));
+	evbuffer_add_buffer(b, in);
+	evbuffer_add(b, "\n", 1);
+	evhttp_send_reply(req, 200, "OK", b);
+	evbuffer_free(b);
+	srv->inflight--;
+}
+
+static struct dns_count *
+dns_count_for(struct server *srv, const char *name)
+{
+	size_t	i;
+
+	for (i = 0; i < srv->ndns; i++)
+		if (strcasecmp(srv->dns[i].name, name) == 0)
+			return &srv->dns[i];
+	if (srv->ndns == DNS_NAMES_MAX)
+		return NULL;
+	snprintf(srv->dns[i].name, sizeof srv->dns[i].name, "%s", name);
+	return &srv->dns[srv->ndns++];
+}
+
+static void
+route_dns(struct server *srv, struct evhttp_request *req, const char *name)
+{
+	struct dns_count	*c = dns_count_for(srv, name);
+	char			 body[128];
+
+	snprintf(body, sizeof body, "{\"a\":%ld,\"aaaa\":%ld}\n",
+	    c ? c->a : 0, c ? c->aaaa : 0);
+	srv->inflight++;		/* reply() counts it out */
+	reply_str(srv, req, 200, body);
+}
+
 static void
 route_stats(struct server *srv, struct evhttp_request *req, int reset)
 {
@@ -240,6 +330,7 @@ route_stats(struct server *srv, struct evhttp_request *req, int reset)
 		srv->peak = srv->inflight;
 		srv->requests = srv->connections = 0;
 		srv->endless_bytes = 0;
+		srv->ndns = 0;
 	}
 	snprintf(body, sizeof body, "{\"inflight\":%ld,\"peak\":%ld,"
 	    "\"requests\":%ld,\"connections\":%ld,\"endless_bytes\":%llu}\n",
@@ -271,6 +362,10 @@ http_cb(struct evhttp_request *req, void *arg)
 		route_stats(srv, req, strncmp(path, "/stats/reset", 12) == 0);
 		return;
 	}
+	if (strncmp(path, "/dns/", 5) == 0) {
+		route_dns(srv, req, path + 5);
+		return;
+	}
 	req_begin(srv);
 	if (sscanf(path, "/status/%ld", &a) == 1)
 		reply_str(srv, req, (int)a, "status\n");
@@ -290,6 +385,10 @@ http_cb(struct evhttp_request *req, void *arg)
 		held_new(srv, req, tick_endless, 0);
 	} else if (sscanf(path, "/redirect/%ld", &a) == 1)
 		route_redirect(srv, req, a);
+	else if (sscanf(path, "/to/%ld", &a) == 1)
+		route_to(srv, req, a);
+	else if (strncmp(path, "/echo", 5) == 0)
+		route_echo(srv, req);
 	else if (strncmp(path, "/stall", 6) == 0) {
 		evhttp_send_reply_start(req, 200, "OK");
 		held_new(srv, req, tick_release, HOLD_MAX_MS);
@@ -447,6 +546,101 @@ blackhole(void)
 	return fd_port(fd);
 }
 
+struct dns_late {
+	struct evdns_server_request	*req;
+	struct event			*ev;
+};
+
+static void
+dns_late_cb(evutil_socket_t fd, short what, void *arg)
+{
+	struct dns_late	*l = arg;
+
+	(void)fd;
+	(void)what;
+	evdns_server_request_respond(l->req, 0);
+	event_free(l->ev);
+	free(l);
+}
+
+static int
+dns_prefix(const char *name, const char *prefix)
+{
+	return strncasecmp(name, prefix, strlen(prefix)) == 0;
+}
+
+static int
+dns_in_zone(const char *name)
+{
+	size_t	n = strlen(name);
+
+	return n > 5 && strcasecmp(name + n - 5, ".test") == 0;
+}
+
+/* The stub's answers; see the comment at the top of the file. */
+static void
+dns_cb(struct evdns_server_request *req, void *arg)
+{
+	static const unsigned char	 v4[4] = { 127, 0, 0, 1 };
+	static const unsigned char	 v6[16] = { [15] = 1 };
+	struct server			*srv = arg;
+	struct evdns_server_question	*q;
+	struct dns_count		*c;
+	struct dns_late			*l;
+	struct timeval			 tv = { 0, 300000 };
+	int				 ttl = 300;
+
+	if (req->nquestions < 1) {
+		evdns_server_request_respond(req, DNS_ERR_FORMAT);
+		return;
+	}
+	q = req->questions[0];
+	if ((c = dns_count_for(srv, q->name)) != NULL) {
+		if (q->type == EVDNS_TYPE_A)
+			c->a++;
+		else if (q->type == EVDNS_TYPE_AAAA)
+			c->aaaa++;
+	}
+	if (!dns_in_zone(q->name) || dns_prefix(q->name, "nx")) {
+		evdns_server_request_respond(req, DNS_ERR_NOTEXIST);
+		return;
+	}
+	if (dns_prefix(q->name, "drop")) {
+		evdns_server_request_drop(req);
+		return;
+	}
+	if (sscanf(q->name, "ttl%d-", &ttl) != 1)
+		ttl = 300;
+	if (q->type == EVDNS_TYPE_A)
+		evdns_server_request_add_a_reply(req, q->name, 1, v4, ttl);
+	else if (q->type == EVDNS_TYPE_AAAA && dns_prefix(q->name, "v6"))
+		evdns_server_request_add_aaaa_reply(req, q->name, 1, v6, ttl);
+	if (!dns_prefix(q->name, "slow")) {
+		evdns_server_request_respond(req, 0);
+		return;
+	}
+	if ((l = calloc(1, sizeof *l)) == NULL)
+		fail("out of memory");
+	l->req = req;
+	l->ev = evtimer_new(srv->base, dns_late_cb, l);
+	evtimer_add(l->ev, &tv);
+}
+
+static int
+dns_port(struct server *srv)
+{
+	struct sockaddr_in	sin = loopback();
+	int			fd;
+
+	if ((fd = socket(AF_INET, SOCK_DGRAM | SOCK_NONBLOCK, 0)) < 0 ||
+	    bind(fd, (struct sockaddr *)&sin, sizeof sin) != 0)
+		fail("cannot bind the dns port");
+	if (evdns_add_server_port_with_base(srv->base, fd, 0, dns_cb, srv) ==
+	    NULL)
+		fail("evdns_add_server_port_with_base");
+	return fd_port(fd);
+}
+
 static void
 stop_cb(evutil_socket_t fd, short what, void *arg)
 {
@@ -456,7 +650,7 @@ stop_cb(evutil_socket_t fd, short what, void *arg)
 }
 
 static void
-write_ports(const char *path, int http, int raw, int hole)
+write_ports(const char *path, int http, int raw, int hole, int dns)
 {
 	char	tmp[4096];
 	FILE	*f;
@@ -464,7 +658,8 @@ write_ports(const char *path, int http, int raw, int hole)
 	snprintf(tmp, sizeof tmp, "%s.tmp", path);
 	if ((f = fopen(tmp, "w")) == NULL)
 		fail("cannot write the port file");
-	fprintf(f, "http %d\nraw %d\nblackhole %d\n", http, raw, hole);
+	fprintf(f, "http %d\nraw %d\nblackhole %d\ndns %d\n", http, raw, hole,
+	    dns);
 	if (fclose(f) != 0 || rename(tmp, path) != 0)
 		fail("cannot write the port file");
 }
@@ -494,6 +689,8 @@ main(int argc, char **argv)
 		fail("usage: testd -p PORTFILE [-l SECONDS]");
 	signal(SIGPIPE, SIG_IGN);
 	memset(&srv, 0, sizeof srv);
+	if ((srv.dns = calloc(DNS_NAMES_MAX, sizeof *srv.dns)) == NULL)
+		fail("out of memory");
 	if ((srv.base = event_base_new()) == NULL)
 		fail("event_base_new");
 	if ((http = evhttp_new(srv.base)) == NULL)
@@ -501,6 +698,9 @@ main(int argc, char **argv)
 	evhttp_set_gencb(http, http_cb, &srv);
 	evhttp_set_bevcb(http, http_bev_cb, &srv);
 	evhttp_set_timeout(http, 600);
+	evhttp_set_allowed_methods(http, EVHTTP_REQ_GET | EVHTTP_REQ_POST |
+	    EVHTTP_REQ_HEAD | EVHTTP_REQ_PUT | EVHTTP_REQ_DELETE |
+	    EVHTTP_REQ_OPTIONS | EVHTTP_REQ_PATCH);
 	if ((hs = evhttp_bind_socket_with_handle(http, "127.0.0.1", 0)) == NULL)
 		fail("cannot bind the http port");
 	raw = evconnlistener_new_bind(srv.base, raw_accept_cb, &srv,
@@ -509,7 +709,7 @@ main(int argc, char **argv)
 	if (raw == NULL)
 		fail("cannot bind the raw port");
 	write_ports(portfile, fd_port(evhttp_bound_socket_get_fd(hs)),
-	    fd_port(evconnlistener_get_fd(raw)), blackhole());
+	    fd_port(evconnlistener_get_fd(raw)), blackhole(), dns_port(&srv));
 	life = evtimer_new(srv.base, stop_cb, srv.base);
 	term = evsignal_new(srv.base, SIGTERM, stop_cb, srv.base);
 	evtimer_add(life, &tv);
@@ -520,5 +720,6 @@ main(int argc, char **argv)
 	evconnlistener_free(raw);
 	evhttp_free(http);
 	event_base_free(srv.base);
+	free(srv.dns);
 	return 0;
 }
