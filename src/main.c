@@ -150,9 +150,6 @@ print_summary(const struct app *app)
 	int				 e;
 
 	secs = (double)(clock_us() - app->t0) / 1e6;
-	msg_debug("dns: %lu lookups, %lu cache hits; libcurl resolved %lu "
-	    "names itself", dns_stats(app->dns)->queries,
-	    dns_stats(app->dns)->hits, xfer_curl_resolves(app->xfer));
 	msg_warn("%llu results: %llu ok, %llu failed, %llu cancelled in %.3f s",
 	    (unsigned long long)c->results, (unsigned long long)c->ok,
 	    (unsigned long long)c->failed, (unsigned long long)c->cancelled,
@@ -304,6 +301,9 @@ main(int argc, char **argv)
 	event_base_dispatch(app.base);
 
 	status = exit_status(&app);
+	msg_debug("dns: %lu lookups, %lu cache hits; libcurl resolved %lu "
+	    "names itself", dns_stats(app.dns)->queries,
+	    dns_stats(app.dns)->hits, xfer_curl_resolves(app.xfer));
 	if (!app.cfg.quiet && status != EXIT_SIGPIPE)
 		print_summary(&app);
 	app_free(&app);

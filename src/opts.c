@@ -5,6 +5,7 @@
  */
 #include "config.h"
 
+#include <ctype.h>
 #include <errno.h>
 #include <getopt.h>
 #include <math.h>
@@ -177,6 +178,59 @@ set_max_redirects(struct config *c, const char *arg)
 }
 
 static int
+set_method(struct config *c, const char *arg)
+{
+	static const char	tchar[] = "!#$%&'*+-.^_`|~";
+	const char		*p;
+
+	for (p = arg; *p != '\0'; p++)
+		if (!isalnum((unsigned char)*p) && strchr(tchar, *p) == NULL)
+			break;
+	if (p == arg || *p != '\0')
+		return opts_bad("method", arg, "not an HTTP method");
+	c->method = arg;
+	return 0;
+}
+
+static int
+set_data(struct config *c, const char *arg)
+{
+	c->data = arg;
+	return 0;
+}
+
+/* Header values must not smuggle in another header or request line. */
+static int
+opts_one_line(const char *name, const char *arg)
+{
+	if (strpbrk(arg, "\r\n") != NULL)
+		return opts_bad(name, arg, "contains a line break");
+	return 0;
+}
+
+static int
+set_user_agent(struct config *c, const char *arg)
+{
+	if (opts_one_line("user-agent", arg) != 0)
+		return -1;
+	c->user_agent = arg;
+	return 0;
+}
+
+/* "K: V" adds, "K:" removes a default header, "K;" sends it empty. */
+static int
+set_header(struct config *c, const char *arg)
+{
+	if (opts_one_line("header", arg) != 0)
+		return -1;
+	if (strpbrk(arg, ":;") == NULL || arg[0] == ':' || arg[0] == ';')
+		return opts_bad("header", arg, "not \"Name: value\"");
+	c->headers = xrealloc(c->headers, (c->nheaders + 1) * sizeof *c->headers);
+	c->headers[c->nheaders++] = arg;
+	return 0;
+}
+
+static int
 set_dns_servers(struct config *c, const char *arg)
 {
 	if (arg[0] == '\0')
@@ -238,6 +292,14 @@ static const struct opt opts_table[] = {
 	{ "verbose", 'v', NULL, "more messages on standard error",
 	    set_verbose },
 	{ NULL, 0, NULL, "HTTP:", NULL },
+	{ "method", 'X', "M", "request method (default GET, or POST with -d)",
+	    set_method },
+	{ "header", 'H', "\"K: V\"", "send this header; \"K:\" removes one, "
+	    "\"K;\" sends it empty; repeatable", set_header },
+	{ "user-agent", 'A', "S", "User-Agent header (default cofetch/VERSION)",
+	    set_user_agent },
+	{ "data", 'd', "S", "send S as the request body (method POST unless "
+	    "-X says otherwise)", set_data },
 	{ "no-follow", 0, NULL, "do not follow redirects", set_no_follow },
 	{ "max-redirects", 0, "N", "follow at most N redirects (default 10)",
 	    set_max_redirects },
@@ -436,6 +498,8 @@ opts_free(struct config *c)
 {
 	free(c->inputs);
 	free(c->resolves);
+	free(c->headers);
 	c->inputs = NULL;
 	c->resolves = NULL;
+	c->headers = NULL;
 }

@@ -21,6 +21,11 @@ struct config {
 	int		  verbose;
 	int		  follow;
 	long		  max_redirects;
+	const char	 *method;		/* -X; NULL: GET, or POST with -d */
+	const char	 *data;			/* -d */
+	const char	 *user_agent;		/* -A; NULL: cofetch/VERSION */
+	const char	**headers;		/* -H "K: V" */
+	size_t		  nheaders;
 	const char	 *dns_servers;		/* c-ares "ip[:port],..." */
 	int64_t		  dns_timeout_ms;
 	const char	**resolves;		/* --resolve HOST:PORT:ADDRS */

@@ -7,6 +7,7 @@
 
 #include <stddef.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include <event2/event.h>
 
@@ -30,6 +31,9 @@ task_new(struct sched *s, uint64_t index, const char *url, size_t len)
 	t->sched = s;
 	t->state = TS_QUEUED;
 	t->url = xmemdup(url, len);
+	t->hop_url = t->url;
+	t->method = sched_config(s)->method;
+	t->body = sched_config(s)->data;
 	t->dnsw.done = task_dns_done;
 	result_init(&t->res, index, t->url, len);
 	t->t_admit = clock_us();
@@ -43,9 +47,77 @@ task_free(struct task *t)
 	if (t->timer != NULL)
 		event_free(t->timer);
 	url_target_clear(&t->target);
+	url_target_clear(&t->origin);
 	result_clear(&t->res);
+	if (t->hop_url != t->url)
+		free(t->hop_url);
+	free(t->location);
 	free(t->url);
 	free(t);
+}
+
+/* Whether this hop goes to another host:port than the first one did. */
+int
+task_foreign_hop(const struct task *t)
+{
+	return t->hops > 0 && (t->target.port != t->origin.port ||
+	    strcmp(t->target.host, t->origin.host) != 0);
+}
+
+/*
+ * What browsers and curl do: 301, 302 and 303 turn a request into a GET
+ * without a body (HEAD stays HEAD); 307 and 308 repeat it as it was.
+ */
+static void
+task_redirect_method(struct task *t, long status)
+{
+	if (status == 307 || status == 308)
+		return;
+	if (t->method != NULL && strcmp(t->method, "HEAD") == 0)
+		return;
+	t->method = NULL;
+	t->body = NULL;
+}
+
+/*
+ * Follows the hop's Location: checked like an input URL (http and https
+ * only, so a redirect can never read a file), its host resolved by c-ares
+ * like any other.  The attempt's clock runs on across hops.
+ */
+static void
+task_redirect(struct task *t)
+{
+	const struct config	*cfg = sched_config(t->sched);
+	struct url_target	 next;
+	const char		*bad;
+	char			*to = t->location, why[256];
+
+	t->location = NULL;
+	if (t->hops >= cfg->max_redirects) {
+		result_fail(&t->res, ERR_TOO_MANY_REDIRECTS,
+		    "more than %ld redirects", cfg->max_redirects);
+	} else if ((bad = url_parse(to, &next, why, sizeof why)) != NULL) {
+		url_target_clear(&next);
+		result_fail(&t->res, ERR_PROTOCOL, "redirect refused: %s", bad);
+	} else {
+		if (t->hops == 0) {
+			t->origin = t->target;
+			t->target.host = NULL;
+		}
+		url_target_clear(&t->target);
+		t->target = next;
+		if (t->hop_url != t->url)
+			free(t->hop_url);
+		t->hop_url = to;
+		t->res.redirects = ++t->hops;
+		task_redirect_method(t, t->res.status);
+		t->state = TS_RESOLVE;
+		sched_wake(t);
+		return;
+	}
+	free(to);
+	t->state = TS_DONE;
+	sched_task_done(t);
 }
 
 static void
@@ -124,6 +196,7 @@ task_step(struct task *t)
 		t->state = TS_RESOLVE;
 		/* FALLTHROUGH */
 	case TS_RESOLVE:
+		dns_waiter_clear(&t->dnsw);
 		t->t_dns = clock_us();
 		if (dns_resolve(sched_dns(t->sched), t->target.host,
 		    t->target.port, &t->dnsw) == DNS_PENDING) {
@@ -147,6 +220,10 @@ task_step(struct task *t)
 		return;
 	case TS_XFER:
 		/* Woken by xfer: the transfer ended and res is filled. */
+		if (t->location != NULL && t->res.error == ERR_NONE) {
+			task_redirect(t);
+			return;
+		}
 		t->state = TS_DONE;
 		/* FALLTHROUGH */
 	case TS_DONE:

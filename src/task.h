@@ -36,7 +36,14 @@ struct task {
 	struct sema_waiter	 permit;
 	int			 has_permit;
 	char			*url;		/* as given, owned */
+	char			*hop_url;	/* this hop's URL: url, then
+						   each redirect's (owned) */
 	struct url_target	 target;	/* host and port to connect to */
+	struct url_target	 origin;	/* the first hop's */
+	char			*location;	/* where this hop redirects */
+	const char		*method;	/* NULL: GET (POST with body) */
+	const char		*body;		/* NULL: none */
+	int			 hops;
 	struct result		 res;
 	struct dns_waiter	 dnsw;
 	struct event		*timer;		/* the attempt's end, in DNS */
@@ -54,5 +61,6 @@ void		 task_free(struct task *);
 void		 task_admit(struct task *, struct sema *);
 void		 task_step(struct task *);
 void		 task_cancel(struct task *, const char *);
+int		 task_foreign_hop(const struct task *);
 
 #endif

@@ -47,6 +47,8 @@ struct xfer {
 	size_t			 npool;
 	void			(*done)(struct task *);
 	unsigned long		 curl_resolves;	/* the tripwire */
+	struct curl_slist	*headers;	/* -H, as given */
+	struct curl_slist	*headers_foreign; /* without credentials */
 	char			 user_agent[64];
 };
 
@@ -169,6 +171,41 @@ xfer_write_cb(char *data, size_t size, size_t n, void *arg)
 	return size * n;
 }
 
+/* Headers that must not follow a redirect to another host. */
+static int
+xfer_credential(const char *h)
+{
+	static const char *const names[] = { "authorization", "cookie",
+	    "proxy-authorization" };
+	size_t	i, n;
+
+	for (i = 0; i < sizeof names / sizeof names[0]; i++) {
+		n = strlen(names[i]);
+		if (strncasecmp(h, names[i], n) == 0 && (h[n] == ':' ||
+		    h[n] == ';'))
+			return 1;
+	}
+	return 0;
+}
+
+static void
+xfer_headers(struct xfer *x, const struct config *cfg)
+{
+	size_t	i;
+
+	for (i = 0; i < cfg->nheaders; i++) {
+		x->headers = curl_slist_append(x->headers, cfg->headers[i]);
+		if (x->headers == NULL)
+			msg_fatal("out of memory");
+		if (xfer_credential(cfg->headers[i]))
+			continue;
+		x->headers_foreign = curl_slist_append(x->headers_foreign,
+		    cfg->headers[i]);
+		if (x->headers_foreign == NULL)
+			msg_fatal("out of memory");
+	}
+}
+
 struct xfer *
 xfer_new(struct event_base *base, const struct config *cfg,
     void (*done)(struct task *))
@@ -182,6 +219,7 @@ xfer_new(struct event_base *base, const struct config *cfg,
 	x->pool = xcalloc(cfg->jobs, sizeof *x->pool);
 	snprintf(x->user_agent, sizeof x->user_agent, "cofetch/%s",
 	    PACKAGE_VERSION);
+	xfer_headers(x, cfg);
 	if ((x->multi = curl_multi_init()) == NULL)
 		msg_fatal("curl_multi_init failed");
 	if ((x->timer = evtimer_new(base, xfer_timer_cb, x)) == NULL)
@@ -202,6 +240,8 @@ xfer_free(struct xfer *x)
 	/* May call the socket callback for cached connections. */
 	curl_multi_cleanup(x->multi);
 	event_free(x->timer);
+	curl_slist_free_all(x->headers);
+	curl_slist_free_all(x->headers_foreign);
 	free(x->pool);
 	free(x);
 }
@@ -249,6 +289,22 @@ xfer_resolve_entry(struct task *t, CURL *e)
 	curl_easy_setopt(e, CURLOPT_RESOLVE, t->resolve);
 }
 
+/* Method and body: -X and -d, as redirects have left them. */
+static void
+xfer_request(const struct task *t, CURL *e)
+{
+	if (t->body != NULL) {
+		curl_easy_setopt(e, CURLOPT_POSTFIELDSIZE_LARGE,
+		    (curl_off_t)strlen(t->body));
+		curl_easy_setopt(e, CURLOPT_POSTFIELDS, t->body);
+		if (t->method != NULL && strcmp(t->method, "POST") != 0)
+			curl_easy_setopt(e, CURLOPT_CUSTOMREQUEST, t->method);
+	} else if (t->method != NULL && strcmp(t->method, "HEAD") == 0)
+		curl_easy_setopt(e, CURLOPT_NOBODY, 1L);
+	else if (t->method != NULL && strcmp(t->method, "GET") != 0)
+		curl_easy_setopt(e, CURLOPT_CUSTOMREQUEST, t->method);
+}
+
 static void
 xfer_setup(struct xfer *x, struct task *t, CURL *e, long budget_ms)
 {
@@ -257,7 +313,7 @@ xfer_setup(struct xfer *x, struct task *t, CURL *e, long budget_ms)
 
 	connect_ms = c->connect_timeout_ms < budget_ms ?
 	    (long)c->connect_timeout_ms : budget_ms;
-	curl_easy_setopt(e, CURLOPT_URL, t->url);
+	curl_easy_setopt(e, CURLOPT_URL, t->hop_url);
 	curl_easy_setopt(e, CURLOPT_PRIVATE, t);
 	curl_easy_setopt(e, CURLOPT_NOSIGNAL, 1L);
 	curl_easy_setopt(e, CURLOPT_ERRORBUFFER, t->errbuf);
@@ -266,14 +322,17 @@ xfer_setup(struct xfer *x, struct task *t, CURL *e, long budget_ms)
 	curl_easy_setopt(e, CURLOPT_TIMEOUT_MS, budget_ms);
 	curl_easy_setopt(e, CURLOPT_CONNECTTIMEOUT_MS, connect_ms);
 	curl_easy_setopt(e, CURLOPT_PROTOCOLS_STR, "http,https");
-	curl_easy_setopt(e, CURLOPT_REDIR_PROTOCOLS_STR, "http,https");
-	curl_easy_setopt(e, CURLOPT_FOLLOWLOCATION, (long)c->follow);
-	curl_easy_setopt(e, CURLOPT_MAXREDIRS, c->max_redirects);
+	/* The task follows redirects itself, each hop through c-ares. */
+	curl_easy_setopt(e, CURLOPT_FOLLOWLOCATION, 0L);
 	curl_easy_setopt(e, CURLOPT_ACCEPT_ENCODING, "");
-	curl_easy_setopt(e, CURLOPT_USERAGENT, x->user_agent);
+	curl_easy_setopt(e, CURLOPT_USERAGENT, c->user_agent != NULL ?
+	    c->user_agent : x->user_agent);
+	curl_easy_setopt(e, CURLOPT_HTTPHEADER, task_foreign_hop(t) ?
+	    x->headers_foreign : x->headers);
 	curl_easy_setopt(e, CURLOPT_RESOLVER_START_FUNCTION,
 	    xfer_resolver_start_cb);
 	curl_easy_setopt(e, CURLOPT_RESOLVER_START_DATA, t);
+	xfer_request(t, e);
 	xfer_resolve_entry(t, e);
 }
 
@@ -285,7 +344,9 @@ xfer_start(struct xfer *x, struct task *t)
 	long		 budget_ms;
 	CURLMcode	 rc;
 
-	t->res.attempts++;
+	if (t->hops == 0)
+		t->res.attempts++;
+	t->res.bytes = 0;
 	t->errbuf[0] = '\0';
 	t->t_xfer = clock_us();
 	budget_ms = (long)(x->cfg->timeout_ms - (t->t_xfer - t->t_start) / 1000);
@@ -429,14 +490,26 @@ xfer_collect(struct task *t, CURL *e)
 	v = 0;
 	curl_easy_getinfo(e, CURLINFO_HTTP_VERSION, &v);
 	r->http_version = r->status > 0 ? xfer_http_version(v) : NULL;
-	v = 0;
-	curl_easy_getinfo(e, CURLINFO_REDIRECT_COUNT, &v);
-	r->redirects = v;
+	r->redirects = t->hops;
 	free(r->content_type);
 	r->content_type = xfer_info_str(e, CURLINFO_CONTENT_TYPE);
 	free(r->effective_url);
 	r->effective_url = xfer_info_str(e, CURLINFO_EFFECTIVE_URL);
 	xfer_collect_times(t, e, &r->time);
+}
+
+/* A 3xx with a Location, when following: the hop the task takes next. */
+static void
+xfer_location(struct xfer *x, struct task *t, CURL *e)
+{
+	long	s = t->res.status;
+
+	free(t->location);
+	t->location = NULL;
+	if (!x->cfg->follow || (s != 301 && s != 302 && s != 303 &&
+	    s != 307 && s != 308))
+		return;
+	t->location = xfer_info_str(e, CURLINFO_REDIRECT_URL);
 }
 
 static void
@@ -481,6 +554,7 @@ xfer_drain(struct xfer *x)
 		/* m is invalid once the handle is removed. */
 		xfer_collect(t, t->easy);
 		xfer_classify(t, m->data.result);
+		xfer_location(x, t, t->easy);
 		xfer_release(x, t);
 		x->done(t);
 	}

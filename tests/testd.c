@@ -4,8 +4,8 @@
  * and serves until SIGTERM or its lifetime (-l, default 300 s) ends.
  *
  * http (evhttp): /status/N /bytes/N /lines/N /delay/MS[/x] /drip/N/MS
- *   /endless /redirect/N /to/CODE?URL /echo /stall /hang /utf8/bad
- *   /stats /stats/reset /dns/NAME
+ *   /endless /redirect/N /to/CODE?URL /echo[/KEY] /seen/KEY /gzip/N
+ *   /stall /hang /utf8/bad /stats /stats/reset /dns/NAME
  * raw (hand-made responses): /reset /close /garbage /ctype-bad
  * blackhole: a listener whose backlog is full, so connects time out.
  * dns (UDP, evdns): names under .test answer 127.0.0.1, and the name says
@@ -13,12 +13,14 @@
  *   TTL N seconds (default 300), v6* also AAAA ::1.  Other names: NXDOMAIN.
  *
  * /stats reports requests in flight now and at peak, requests served and
- * connections accepted; /dns/NAME the A and AAAA queries seen for NAME.
+ * connections accepted; /dns/NAME the A and AAAA queries seen for NAME;
+ * /seen/KEY what the last /echo/KEY request was (method, headers, body).
  * Tests read the server's view of cofetch there.
  */
 #include <arpa/inet.h>
 #include <netinet/in.h>
 #include <signal.h>
+#include <stdint.h>
 #include <strings.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -38,6 +40,12 @@
 
 #define HOLD_MAX_MS	120000		/* /stall and /hang give up then */
 #define DNS_NAMES_MAX	4096
+#define ECHO_KEYS_MAX	256
+
+struct echo_seen {
+	char	key[64];
+	char	text[1024];
+};
 
 struct dns_count {
 	char	name[256];
@@ -50,6 +58,8 @@ struct server {
 	unsigned long long	 endless_bytes;
 	struct dns_count	*dns;
 	size_t			 ndns;
+	struct echo_seen	*seen;
+	size_t			 nseen;
 };
 
 /* A request answered later, by its own timer. */
@@ -234,6 +244,63 @@ route_bytes(struct server *srv, struct evhttp_request *req, long n,
 	srv->inflight--;
 }
 
+static uint32_t
+crc32_of(const unsigned char *p, size_t n)
+{
+	uint32_t	c = 0xffffffffu;
+	int		k;
+
+	while (n-- > 0) {
+		c ^= *p++;
+		for (k = 0; k < 8; k++)
+			c = (c >> 1) ^ (0xedb88320u & (0u - (c & 1)));
+	}
+	return ~c;
+}
+
+/*
+ * /gzip/N: N bytes of 'z' sent with Content-Encoding: gzip, as one stored
+ * (uncompressed) deflate block, so no zlib is needed to make it.
+ */
+static void
+route_gzip(struct server *srv, struct evhttp_request *req, long n)
+{
+	static const unsigned char	 head[10] = { 0x1f, 0x8b, 8, 0, 0, 0,
+	    0, 0, 0, 255 };
+	unsigned char			 block[5], tail[8];
+	unsigned char			*data;
+	struct evbuffer			*b;
+	uint32_t			 crc;
+	int				 i;
+
+	if (n < 0 || n > 65535 || (data = malloc((size_t)n + 1)) == NULL) {
+		reply_str(srv, req, 400, "0..65535 bytes\n");
+		return;
+	}
+	memset(data, 'z', (size_t)n);
+	crc = crc32_of(data, (size_t)n);
+	block[0] = 1;			/* final block, stored */
+	block[1] = (unsigned char)(n & 0xff);
+	block[2] = (unsigned char)(n >> 8);
+	block[3] = (unsigned char)(~n & 0xff);
+	block[4] = (unsigned char)((~n >> 8) & 0xff);
+	for (i = 0; i < 4; i++) {
+		tail[i] = (unsigned char)(crc >> (8 * i));
+		tail[4 + i] = (unsigned char)((uint32_t)n >> (8 * i));
+	}
+	b = evbuffer_new();
+	evbuffer_add(b, head, sizeof head);
+	evbuffer_add(b, block, sizeof block);
+	evbuffer_add(b, data, (size_t)n);
+	evbuffer_add(b, tail, sizeof tail);
+	free(data);
+	evhttp_add_header(evhttp_request_get_output_headers(req),
+	    "Content-Encoding", "gzip");
+	evhttp_send_reply(req, 200, "OK", b);
+	evbuffer_free(b);
+	srv->inflight--;
+}
+
 static void
 route_redirect(struct server *srv, struct evhttp_request *req, long n)
 {
@@ -266,16 +333,36 @@ route_to(struct server *srv, struct evhttp_request *req, long code)
 	reply_str(srv, req, (int)code, "moved\n");
 }
 
-/* /echo: what the request was: method, X-* headers, body. */
+static struct echo_seen *
+echo_seen_for(struct server *srv, const char *key)
+{
+	size_t	i;
+
+	for (i = 0; i < srv->nseen; i++)
+		if (strcmp(srv->seen[i].key, key) == 0)
+			return &srv->seen[i];
+	if (srv->nseen == ECHO_KEYS_MAX)
+		return NULL;
+	snprintf(srv->seen[i].key, sizeof srv->seen[i].key, "%s", key);
+	srv->seen[i].text[0] = '\0';
+	return &srv->seen[srv->nseen++];
+}
+
+/*
+ * /echo[/KEY]: answers with what the request was (method, X-*, cookie,
+ * authorization and user-agent headers, body) and keeps it under KEY.
+ */
 static void
-route_echo(struct server *srv, struct evhttp_request *req)
+route_echo(struct server *srv, struct evhttp_request *req, const char *key)
 {
 	static const char *const methods[] = { "GET", "POST", "HEAD", "PUT",
 	    "DELETE", "OPTIONS", "TRACE", "CONNECT", "PATCH" };
 	struct evkeyvalq	*h = evhttp_request_get_input_headers(req);
 	struct evbuffer		*in = evhttp_request_get_input_buffer(req);
 	struct evbuffer		*b = evbuffer_new();
+	struct echo_seen	*seen;
 	struct evkeyval		*kv;
+	size_t			 n;
 	int			 m, i;
 
 	m = evhttp_request_get_command(req);
@@ -284,15 +371,30 @@ route_echo(struct server *srv, struct evhttp_request *req)
 	evbuffer_add_printf(b, "method %s\n", i < 9 ? methods[i] : "?");
 	TAILQ_FOREACH(kv, h, next)
 		if (strncasecmp(kv->key, "X-", 2) == 0 ||
-		    strcasecmp(kv->key, "User-Agent") == 0)
+		    strcasecmp(kv->key, "User-Agent") == 0 ||
+		    strcasecmp(kv->key, "Cookie") == 0 ||
+		    strcasecmp(kv->key, "Authorization") == 0)
 			evbuffer_add_printf(b, "header %s: %s\n", kv->key,
 			    kv->value);
 	evbuffer_add_printf(b, "body %zu ", evbuffer_get_length(in));
 	evbuffer_add_buffer(b, in);
 	evbuffer_add(b, "\n", 1);
+	if (key != NULL && (seen = echo_seen_for(srv, key)) != NULL) {
+		n = evbuffer_copyout(b, seen->text, sizeof seen->text - 1);
+		seen->text[n] = '\0';
+	}
 	evhttp_send_reply(req, 200, "OK", b);
 	evbuffer_free(b);
 	srv->inflight--;
+}
+
+static void
+route_seen(struct server *srv, struct evhttp_request *req, const char *key)
+{
+	struct echo_seen	*seen = echo_seen_for(srv, key);
+
+	srv->inflight++;		/* reply() counts it out */
+	reply_str(srv, req, 200, seen ? seen->text : "");
 }
 
 static struct dns_count *
@@ -366,6 +468,10 @@ http_cb(struct evhttp_request *req, void *arg)
 		route_dns(srv, req, path + 5);
 		return;
 	}
+	if (strncmp(path, "/seen/", 6) == 0) {
+		route_seen(srv, req, path + 6);
+		return;
+	}
 	req_begin(srv);
 	if (sscanf(path, "/status/%ld", &a) == 1)
 		reply_str(srv, req, (int)a, "status\n");
@@ -387,8 +493,10 @@ http_cb(struct evhttp_request *req, void *arg)
 		route_redirect(srv, req, a);
 	else if (sscanf(path, "/to/%ld", &a) == 1)
 		route_to(srv, req, a);
+	else if (sscanf(path, "/gzip/%ld", &a) == 1)
+		route_gzip(srv, req, a);
 	else if (strncmp(path, "/echo", 5) == 0)
-		route_echo(srv, req);
+		route_echo(srv, req, path[5] == '/' ? path + 6 : NULL);
 	else if (strncmp(path, "/stall", 6) == 0) {
 		evhttp_send_reply_start(req, 200, "OK");
 		held_new(srv, req, tick_release, HOLD_MAX_MS);
@@ -689,7 +797,9 @@ main(int argc, char **argv)
 		fail("usage: testd -p PORTFILE [-l SECONDS]");
 	signal(SIGPIPE, SIG_IGN);
 	memset(&srv, 0, sizeof srv);
-	if ((srv.dns = calloc(DNS_NAMES_MAX, sizeof *srv.dns)) == NULL)
+	srv.dns = calloc(DNS_NAMES_MAX, sizeof *srv.dns);
+	srv.seen = calloc(ECHO_KEYS_MAX, sizeof *srv.seen);
+	if (srv.dns == NULL || srv.seen == NULL)
 		fail("out of memory");
 	if ((srv.base = event_base_new()) == NULL)
 		fail("event_base_new");
@@ -721,5 +831,6 @@ main(int argc, char **argv)
 	evhttp_free(http);
 	event_base_free(srv.base);
 	free(srv.dns);
+	free(srv.seen);
 	return 0;
 }
