@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "msg.h"
 #include "opts.h"
@@ -231,6 +232,51 @@ set_header(struct config *c, const char *arg)
 }
 
 static int
+set_http11(struct config *c, const char *arg)
+{
+	(void)arg;
+	c->http_version = 11;
+	return 0;
+}
+
+static int
+set_http2(struct config *c, const char *arg)
+{
+	(void)arg;
+	c->http_version = 2;
+	return 0;
+}
+
+static int
+set_insecure(struct config *c, const char *arg)
+{
+	(void)arg;
+	c->insecure = 1;
+	return 0;
+}
+
+static int
+set_cacert(struct config *c, const char *arg)
+{
+	if (access(arg, R_OK) != 0)
+		return opts_bad("cacert", arg, strerror(errno));
+	c->cacert = arg;
+	return 0;
+}
+
+static int
+set_proxy(struct config *c, const char *arg)
+{
+	char	why[256];
+
+	url_target_clear(&c->proxy_target);
+	if (url_parse_proxy(arg, &c->proxy_target, why, sizeof why) != NULL)
+		return opts_bad("proxy", arg, why);
+	c->proxy = arg;
+	return 0;
+}
+
+static int
 set_dns_servers(struct config *c, const char *arg)
 {
 	if (arg[0] == '\0')
@@ -300,6 +346,14 @@ static const struct opt opts_table[] = {
 	    set_user_agent },
 	{ "data", 'd', "S", "send S as the request body (method POST unless "
 	    "-X says otherwise)", set_data },
+	{ "http1.1", 0, NULL, "use HTTP/1.1 only", set_http11 },
+	{ "http2", 0, NULL, "ask for HTTP/2 over plain http too (over https it "
+	    "is negotiated by default)", set_http2 },
+	{ "insecure", 0, NULL, "do not verify TLS certificates", set_insecure },
+	{ "cacert", 0, "FILE", "verify TLS certificates against the CAs in "
+	    "FILE", set_cacert },
+	{ "proxy", 0, "URL", "send every request through this proxy (http, "
+	    "https, socks4a or socks5h)", set_proxy },
 	{ "no-follow", 0, NULL, "do not follow redirects", set_no_follow },
 	{ "max-redirects", 0, "N", "follow at most N redirects (default 10)",
 	    set_max_redirects },
@@ -499,6 +553,7 @@ opts_free(struct config *c)
 	free(c->inputs);
 	free(c->resolves);
 	free(c->headers);
+	url_target_clear(&c->proxy_target);
 	c->inputs = NULL;
 	c->resolves = NULL;
 	c->headers = NULL;

@@ -9,6 +9,7 @@
 #include <stdint.h>
 
 #include "format.h"
+#include "url.h"
 
 struct config {
 	unsigned	  jobs;			/* -j: tasks in flight */
@@ -26,6 +27,11 @@ struct config {
 	const char	 *user_agent;		/* -A; NULL: cofetch/VERSION */
 	const char	**headers;		/* -H "K: V" */
 	size_t		  nheaders;
+	long		  http_version;		/* 0, 11 or 2 */
+	int		  insecure;
+	const char	 *cacert;
+	const char	 *proxy;
+	struct url_target proxy_target;		/* where --proxy connects */
 	const char	 *dns_servers;		/* c-ares "ip[:port],..." */
 	int64_t		  dns_timeout_ms;
 	const char	**resolves;		/* --resolve HOST:PORT:ADDRS */

@@ -56,6 +56,18 @@ task_free(struct task *t)
 	free(t);
 }
 
+/*
+ * The host:port this hop connects to, which is the one to resolve: the
+ * proxy's when there is one (it resolves the target itself).
+ */
+const struct url_target *
+task_connects_to(const struct task *t)
+{
+	const struct config	*cfg = sched_config(t->sched);
+
+	return cfg->proxy != NULL ? &cfg->proxy_target : &t->target;
+}
+
 /* Whether this hop goes to another host:port than the first one did. */
 int
 task_foreign_hop(const struct task *t)
@@ -139,7 +151,7 @@ task_timer_cb(evutil_socket_t fd, short what, void *arg)
 	(void)what;
 	dns_waiter_cancel(&t->dnsw);
 	result_fail(&t->res, ERR_TIMEOUT, "timed out resolving %s",
-	    t->target.host);
+	    task_connects_to(t)->host);
 	t->state = TS_DONE;
 	sched_wake(t);
 }
@@ -198,8 +210,8 @@ task_step(struct task *t)
 	case TS_RESOLVE:
 		dns_waiter_clear(&t->dnsw);
 		t->t_dns = clock_us();
-		if (dns_resolve(sched_dns(t->sched), t->target.host,
-		    t->target.port, &t->dnsw) == DNS_PENDING) {
+		if (dns_resolve(sched_dns(t->sched), task_connects_to(t)->host,
+		    task_connects_to(t)->port, &t->dnsw) == DNS_PENDING) {
 			t->state = TS_WAIT_DNS;
 			task_arm_timer(t);
 			return;

@@ -62,5 +62,6 @@ void		 task_admit(struct task *, struct sema *);
 void		 task_step(struct task *);
 void		 task_cancel(struct task *, const char *);
 int		 task_foreign_hop(const struct task *);
+const struct url_target *task_connects_to(const struct task *);
 
 #endif

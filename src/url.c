@@ -45,6 +45,7 @@ url_parse(const char *s, struct url_target *t, char *why, size_t whylen)
 
 	t->host = NULL;
 	t->port = 0;
+	t->https = 0;
 	if ((u = curl_url()) == NULL)
 		return "out of memory";
 	rc = curl_url_set(u, CURLUPART_URL, s, CURLU_NON_SUPPORT_SCHEME);
@@ -63,8 +64,10 @@ url_parse(const char *s, struct url_target *t, char *why, size_t whylen)
 	    CURLUE_OK) {
 		snprintf(why, whylen, "not a valid URL: no host");
 		bad = why;
-	} else
+	} else {
 		t->port = strtol(port, NULL, 10);
+		t->https = strcasecmp(scheme, "https") == 0;
+	}
 	curl_free(scheme);
 	curl_free(port);
 	curl_url_cleanup(u);
@@ -76,4 +79,51 @@ url_target_clear(struct url_target *t)
 {
 	free(t->host);
 	t->host = NULL;
+}
+
+/*
+ * A --proxy URL, and the host:port libcurl will connect to for it (its
+ * default proxy port is 1080, 443 for https).  Only proxies that resolve
+ * the target's name themselves are allowed, so that cofetch resolves the
+ * proxy's name and libcurl resolves nothing.
+ */
+const char *
+url_parse_proxy(const char *s, struct url_target *t, char *why,
+    size_t whylen)
+{
+	static const char *const schemes[] = { "http", "https", "socks4a",
+	    "socks5h" };
+	CURLU		*u;
+	char		*scheme = NULL, *port = NULL;
+	const char	*bad = NULL;
+	size_t		 i = 0;
+
+	t->host = NULL;
+	t->port = 0;
+	if ((u = curl_url()) == NULL)
+		return "out of memory";
+	if (curl_url_set(u, CURLUPART_URL, s, CURLU_NON_SUPPORT_SCHEME |
+	    CURLU_DEFAULT_SCHEME) != CURLUE_OK ||
+	    curl_url_get(u, CURLUPART_SCHEME, &scheme, 0) != CURLUE_OK ||
+	    (t->host = url_host(u)) == NULL || t->host[0] == '\0')
+		bad = "not a proxy URL";
+	else {
+		for (i = 0; i < sizeof schemes / sizeof schemes[0]; i++)
+			if (strcasecmp(scheme, schemes[i]) == 0)
+				break;
+		if (i == sizeof schemes / sizeof schemes[0])
+			bad = "the proxy must be http, https, socks4a or "
+			    "socks5h (the proxy resolves names)";
+	}
+	if (bad == NULL && curl_url_get(u, CURLUPART_PORT, &port, 0) ==
+	    CURLUE_OK)
+		t->port = strtol(port, NULL, 10);
+	else if (bad == NULL)
+		t->port = i == 1 ? 443 : 1080;
+	if (bad != NULL)
+		snprintf(why, whylen, "%s", bad);
+	curl_free(scheme);
+	curl_free(port);
+	curl_url_cleanup(u);
+	return bad != NULL ? why : NULL;
 }

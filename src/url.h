@@ -11,9 +11,12 @@
 struct url_target {
 	char	*host;		/* lower case, IDN as punycode, IPv6 in [] */
 	long	 port;
+	int	 https;
 };
 
 const char	*url_parse(const char *, struct url_target *, char *, size_t);
+const char	*url_parse_proxy(const char *, struct url_target *, char *,
+		    size_t);
 void		 url_target_clear(struct url_target *);
 
 #endif

@@ -155,7 +155,7 @@ xfer_resolver_start_cb(void *resolver, void *reserved, void *arg)
 
 	(void)resolver;
 	(void)reserved;
-	if (t->target.host[0] != '[')
+	if (task_connects_to(t)->host[0] != '[')
 		sched_xfer(t->sched)->curl_resolves++;
 	return 0;
 }
@@ -273,20 +273,48 @@ xfer_easy_put(struct xfer *x, CURL *e)
 static void
 xfer_resolve_entry(struct task *t, CURL *e)
 {
-	char	*line;
-	size_t	 len;
+	const struct url_target	*to = task_connects_to(t);
+	char			*line;
+	size_t			 len;
 
 	if (t->dnsw.addrs == NULL)
 		return;		/* an IPv6 literal: libcurl connects as is */
-	len = strlen(t->target.host) + strlen(t->dnsw.addrs) + 32;
+	len = strlen(to->host) + strlen(t->dnsw.addrs) + 32;
 	line = xmalloc(len);
-	snprintf(line, len, "%s:%ld:%s", t->target.host, t->target.port,
-	    t->dnsw.addrs);
+	snprintf(line, len, "%s:%ld:%s", to->host, to->port, t->dnsw.addrs);
 	/* libcurl keeps the pointer: the list lives until the transfer ends. */
 	if ((t->resolve = curl_slist_append(NULL, line)) == NULL)
 		msg_fatal("out of memory");
 	free(line);
 	curl_easy_setopt(e, CURLOPT_RESOLVE, t->resolve);
+}
+
+/* TLS, HTTP version and proxy. */
+static void
+xfer_transport(const struct config *c, const struct task *t, CURL *e)
+{
+	long	v = CURL_HTTP_VERSION_2TLS;
+
+	if (c->http_version == 11)
+		v = CURL_HTTP_VERSION_1_1;
+	else if (c->http_version == 2)
+		v = CURL_HTTP_VERSION_2_0;
+	curl_easy_setopt(e, CURLOPT_HTTP_VERSION, v);
+	/*
+	 * Where HTTP/2 may be negotiated, wait for a connection that could
+	 * multiplex rather than open more.  Never over plain HTTP/1.1: there
+	 * every request behind a slow one would wait for it.
+	 */
+	if (c->http_version != 11 && (t->target.https || c->http_version == 2))
+		curl_easy_setopt(e, CURLOPT_PIPEWAIT, 1L);
+	if (c->insecure) {
+		curl_easy_setopt(e, CURLOPT_SSL_VERIFYPEER, 0L);
+		curl_easy_setopt(e, CURLOPT_SSL_VERIFYHOST, 0L);
+	}
+	if (c->cacert != NULL)
+		curl_easy_setopt(e, CURLOPT_CAINFO, c->cacert);
+	if (c->proxy != NULL)
+		curl_easy_setopt(e, CURLOPT_PROXY, c->proxy);
 }
 
 /* Method and body: -X and -d, as redirects have left them. */
@@ -332,6 +360,7 @@ xfer_setup(struct xfer *x, struct task *t, CURL *e, long budget_ms)
 	curl_easy_setopt(e, CURLOPT_RESOLVER_START_FUNCTION,
 	    xfer_resolver_start_cb);
 	curl_easy_setopt(e, CURLOPT_RESOLVER_START_DATA, t);
+	xfer_transport(c, t, e);
 	xfer_request(t, e);
 	xfer_resolve_entry(t, e);
 }

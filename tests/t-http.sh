@@ -1,5 +1,6 @@
 #!/bin/bash
-# t-http.sh: the request options: -X, -H, -A, -d, and compressed bodies.
+# t-http.sh: the request options: -X, -H, -A, -d, --proxy, and
+# compressed bodies.
 . "$(dirname "$0")/lib.sh"
 start_testd
 seen() {
@@ -33,6 +34,19 @@ check "the server did compress it" bash -c \
     'curl -s -D - -o /dev/null "$1" | grep -qi "^content-encoding: gzip"' \
     _ "$HTTP/gzip/10"
 
+# --proxy: every request goes through it; only its name is resolved, by
+# c-ares (the proxy resolves the target's).
+reset_stats
+r=$("$COFETCH" -q -v -f json --dns-servers "$DNS" \
+    --proxy "http://proxy.test:$PORT" "http://target.test:$PORT/status/200" \
+    2>"$TMP/p.err")
+check_eq "through the proxy" "200 1" \
+    "$(jq -r .status <<<"$r") $(stat proxied)"
+check_eq "only the proxy's name resolved" "1 0" \
+    "$(queries proxy.test) $(queries target.test)"
+check "libcurl resolved nothing itself" grep -q \
+    "libcurl resolved 0 names itself" "$TMP/p.err"
+
 usage() {
 	"$COFETCH" "$@" "$HTTP/status/200" >/dev/null 2>&1
 	echo $?
@@ -43,4 +57,7 @@ check_eq "-H with a line break is a usage error" 2 \
     "$(usage -H "$(printf 'X-A: 1\r\nX-B: 2')")"
 check_eq "-A with a line break is a usage error" 2 \
     "$(usage -A "$(printf 'a\nb')")"
+check_eq "a proxy that would need libcurl to resolve is refused" 2 \
+    "$(usage --proxy socks5://127.0.0.1:1080)"
+check_eq "--proxy that is not a URL is refused" 2 "$(usage --proxy '::')"
 finish

@@ -1,7 +1,12 @@
 /*
  * testd.c: cofetch's test server, on loopback only.  Binds ephemeral
- * ports, writes them to a port file ("http N", "raw N", "blackhole N"),
- * and serves until SIGTERM or its lifetime (-l, default 300 s) ends.
+ * ports, writes them to a port file ("http N", "raw N", "blackhole N",
+ * "dns N", and "https N" when given -c CERT -k KEY), and serves until
+ * SIGTERM or its lifetime (-l, default 300 s) ends.
+ *
+ * https serves the same routes as http over TLS.  A request whose target
+ * is an absolute URL (a client using us as its HTTP proxy) is served as
+ * its path and counted as "proxied" in /stats.
  *
  * http (evhttp): /status/N /bytes/N /lines/N /delay/MS[/x] /drip/N/MS
  *   /endless /redirect/N /to/CODE?URL /echo[/KEY] /seen/KEY /gzip/N
@@ -29,8 +34,12 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <openssl/err.h>
+#include <openssl/ssl.h>
+
 #include <event2/buffer.h>
 #include <event2/bufferevent.h>
+#include <event2/bufferevent_ssl.h>
 #include <event2/dns.h>
 #include <event2/dns_struct.h>
 #include <event2/event.h>
@@ -39,6 +48,7 @@
 #include <event2/listener.h>
 
 #define HOLD_MAX_MS	120000		/* /stall and /hang give up then */
+#define TESTD_USAGE	"usage: testd -p PORTFILE [-l SECONDS] [-c CERT -k KEY]"
 #define DNS_NAMES_MAX	4096
 #define ECHO_KEYS_MAX	256
 
@@ -46,6 +56,8 @@ struct echo_seen {
 	char	key[64];
 	char	text[1024];
 };
+
+static int	fd_port(int);
 
 struct dns_count {
 	char	name[256];
@@ -55,11 +67,14 @@ struct dns_count {
 struct server {
 	struct event_base	*base;
 	long			 inflight, peak, requests, connections;
+	long			 proxied;
+	SSL_CTX			*tls;
 	unsigned long long	 endless_bytes;
 	struct dns_count	*dns;
 	size_t			 ndns;
 	struct echo_seen	*seen;
 	size_t			 nseen;
+	struct evdns_server_port *dns_port;
 };
 
 /* A request answered later, by its own timer. */
@@ -430,14 +445,14 @@ route_stats(struct server *srv, struct evhttp_request *req, int reset)
 
 	if (reset) {
 		srv->peak = srv->inflight;
-		srv->requests = srv->connections = 0;
+		srv->requests = srv->connections = srv->proxied = 0;
 		srv->endless_bytes = 0;
 		srv->ndns = 0;
 	}
 	snprintf(body, sizeof body, "{\"inflight\":%ld,\"peak\":%ld,"
-	    "\"requests\":%ld,\"connections\":%ld,\"endless_bytes\":%llu}\n",
-	    srv->inflight, srv->peak, srv->requests, srv->connections,
-	    srv->endless_bytes);
+	    "\"requests\":%ld,\"connections\":%ld,\"proxied\":%ld,"
+	    "\"endless_bytes\":%llu}\n", srv->inflight, srv->peak,
+	    srv->requests, srv->connections, srv->proxied, srv->endless_bytes);
 	srv->inflight++;		/* reply() counts it out */
 	reply_str(srv, req, 200, body);
 }
@@ -459,6 +474,12 @@ http_cb(struct evhttp_request *req, void *arg)
 	const char	*path = evhttp_request_get_uri(req);
 	long		 a = 0, b = 0;
 	struct held	*h;
+
+	if (strncmp(path, "http://", 7) == 0) {
+		srv->proxied++;
+		if ((path = strchr(path + 7, '/')) == NULL)
+			path = "/";
+	}
 
 	if (strncmp(path, "/stats", 6) == 0) {
 		route_stats(srv, req, strncmp(path, "/stats/reset", 12) == 0);
@@ -516,6 +537,40 @@ http_bev_cb(struct event_base *base, void *arg)
 
 	srv->connections++;
 	return bufferevent_socket_new(base, -1, BEV_OPT_CLOSE_ON_FREE);
+}
+
+/* The TLS port's connections: one SSL bufferevent each. */
+static struct bufferevent *
+https_bev_cb(struct event_base *base, void *arg)
+{
+	struct server	*srv = arg;
+	SSL		*ssl;
+
+	srv->connections++;
+	if ((ssl = SSL_new(srv->tls)) == NULL)
+		return NULL;
+	return bufferevent_openssl_socket_new(base, -1, ssl,
+	    BUFFEREVENT_SSL_ACCEPTING, BEV_OPT_CLOSE_ON_FREE);
+}
+
+static int
+https_port(struct server *srv, const char *cert, const char *key)
+{
+	struct evhttp			*https;
+	struct evhttp_bound_socket	*hs;
+
+	if ((srv->tls = SSL_CTX_new(TLS_server_method())) == NULL ||
+	    SSL_CTX_use_certificate_chain_file(srv->tls, cert) != 1 ||
+	    SSL_CTX_use_PrivateKey_file(srv->tls, key, SSL_FILETYPE_PEM) != 1)
+		fail("cannot load the TLS certificate and key");
+	if ((https = evhttp_new(srv->base)) == NULL)
+		fail("evhttp_new");
+	evhttp_set_gencb(https, http_cb, srv);
+	evhttp_set_bevcb(https, https_bev_cb, srv);
+	evhttp_set_timeout(https, 600);
+	if ((hs = evhttp_bind_socket_with_handle(https, "127.0.0.1", 0)) == NULL)
+		fail("cannot bind the https port");
+	return fd_port(evhttp_bound_socket_get_fd(hs));
 }
 
 /*
@@ -743,8 +798,9 @@ dns_port(struct server *srv)
 	if ((fd = socket(AF_INET, SOCK_DGRAM | SOCK_NONBLOCK, 0)) < 0 ||
 	    bind(fd, (struct sockaddr *)&sin, sizeof sin) != 0)
 		fail("cannot bind the dns port");
-	if (evdns_add_server_port_with_base(srv->base, fd, 0, dns_cb, srv) ==
-	    NULL)
+	srv->dns_port = evdns_add_server_port_with_base(srv->base, fd, 0, dns_cb,
+	    srv);
+	if (srv->dns_port == NULL)
 		fail("evdns_add_server_port_with_base");
 	return fd_port(fd);
 }
@@ -758,7 +814,7 @@ stop_cb(evutil_socket_t fd, short what, void *arg)
 }
 
 static void
-write_ports(const char *path, int http, int raw, int hole, int dns)
+write_ports(const char *path, int http, int raw, int hole, int dns, int tls)
 {
 	char	tmp[4096];
 	FILE	*f;
@@ -768,6 +824,8 @@ write_ports(const char *path, int http, int raw, int hole, int dns)
 		fail("cannot write the port file");
 	fprintf(f, "http %d\nraw %d\nblackhole %d\ndns %d\n", http, raw, hole,
 	    dns);
+	if (tls > 0)
+		fprintf(f, "https %d\n", tls);
 	if (fclose(f) != 0 || rename(tmp, path) != 0)
 		fail("cannot write the port file");
 }
@@ -782,19 +840,24 @@ main(int argc, char **argv)
 	struct sockaddr_in		 sin = loopback();
 	struct event			*life, *term;
 	struct timeval			 tv = { 300, 0 };
-	const char			*portfile = NULL;
-	int				 ch;
+	const char			*portfile = NULL, *cert = NULL;
+	const char			*key = NULL;
+	int				 ch, tls = 0;
 
-	while ((ch = getopt(argc, argv, "p:l:")) != -1) {
+	while ((ch = getopt(argc, argv, "p:l:c:k:")) != -1) {
 		if (ch == 'p')
 			portfile = optarg;
 		else if (ch == 'l')
 			tv.tv_sec = atol(optarg);
+		else if (ch == 'c')
+			cert = optarg;
+		else if (ch == 'k')
+			key = optarg;
 		else
-			fail("usage: testd -p PORTFILE [-l SECONDS]");
+			fail(TESTD_USAGE);
 	}
-	if (portfile == NULL)
-		fail("usage: testd -p PORTFILE [-l SECONDS]");
+	if (portfile == NULL || (cert == NULL) != (key == NULL))
+		fail(TESTD_USAGE);
 	signal(SIGPIPE, SIG_IGN);
 	memset(&srv, 0, sizeof srv);
 	srv.dns = calloc(DNS_NAMES_MAX, sizeof *srv.dns);
@@ -818,8 +881,11 @@ main(int argc, char **argv)
 	    (struct sockaddr *)&sin, sizeof sin);
 	if (raw == NULL)
 		fail("cannot bind the raw port");
+	if (cert != NULL)
+		tls = https_port(&srv, cert, key);
 	write_ports(portfile, fd_port(evhttp_bound_socket_get_fd(hs)),
-	    fd_port(evconnlistener_get_fd(raw)), blackhole(), dns_port(&srv));
+	    fd_port(evconnlistener_get_fd(raw)), blackhole(), dns_port(&srv),
+	    tls);
 	life = evtimer_new(srv.base, stop_cb, srv.base);
 	term = evsignal_new(srv.base, SIGTERM, stop_cb, srv.base);
 	evtimer_add(life, &tv);
@@ -828,9 +894,12 @@ main(int argc, char **argv)
 	event_free(life);
 	event_free(term);
 	evconnlistener_free(raw);
+	evdns_close_server_port(srv.dns_port);
 	evhttp_free(http);
 	event_base_free(srv.base);
 	free(srv.dns);
 	free(srv.seen);
+	if (srv.tls != NULL)
+		SSL_CTX_free(srv.tls);
 	return 0;
 }
