@@ -9,6 +9,7 @@
 #include <errno.h>
 #include <getopt.h>
 #include <math.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -29,7 +30,13 @@ struct opt {
 	const char	*arg;		/* argument name, NULL if none */
 	const char	*help;
 	int		(*set)(struct config *, const char *);
+	size_t		 flag;		/* no set(): the int field to set */
+	int		 value;		/* ... and its value */
 };
+
+/* A row's action: a function, or for a flag only the int field to set. */
+#define SET(fn)		(fn), 0, 0
+#define FLAG(field, v)	NULL, offsetof(struct config, field), (v)
 
 static int
 opts_bad(const char *name, const char *arg, const char *why)
@@ -109,14 +116,6 @@ set_input(struct config *c, const char *arg)
 }
 
 static int
-set_keep_order(struct config *c, const char *arg)
-{
-	(void)arg;
-	c->keep_order = 1;
-	return 0;
-}
-
-static int
 set_window(struct config *c, const char *arg)
 {
 	unsigned long	v;
@@ -144,26 +143,10 @@ set_format(struct config *c, const char *arg)
 }
 
 static int
-set_quiet(struct config *c, const char *arg)
-{
-	(void)arg;
-	c->quiet = 1;
-	return 0;
-}
-
-static int
 set_verbose(struct config *c, const char *arg)
 {
 	(void)arg;
 	c->verbose++;
-	return 0;
-}
-
-static int
-set_no_follow(struct config *c, const char *arg)
-{
-	(void)arg;
-	c->follow = 0;
 	return 0;
 }
 
@@ -232,30 +215,6 @@ set_header(struct config *c, const char *arg)
 }
 
 static int
-set_http11(struct config *c, const char *arg)
-{
-	(void)arg;
-	c->http_version = 11;
-	return 0;
-}
-
-static int
-set_http2(struct config *c, const char *arg)
-{
-	(void)arg;
-	c->http_version = 2;
-	return 0;
-}
-
-static int
-set_insecure(struct config *c, const char *arg)
-{
-	(void)arg;
-	c->insecure = 1;
-	return 0;
-}
-
-static int
 set_cacert(struct config *c, const char *arg)
 {
 	if (access(arg, R_OK) != 0)
@@ -316,59 +275,60 @@ static int	set_help(struct config *, const char *);
 static int	set_version(struct config *, const char *);
 
 static const struct opt opts_table[] = {
-	{ NULL, 0, NULL, "Input:", NULL },
+	{ NULL, 0, NULL, "Input:", SET(NULL) },
 	{ "input", 'i', "FILE", "read URLs from FILE, one a line ('-' is "
-	    "standard input); repeatable", set_input },
-	{ NULL, 0, NULL, "Scheduling:", NULL },
+	    "standard input); repeatable", SET(set_input) },
+	{ NULL, 0, NULL, "Scheduling:", SET(NULL) },
 	{ "jobs", 'j', "N", "at most N tasks in flight (default 50)",
-	    set_jobs },
+	    SET(set_jobs) },
 	{ "timeout", 't', "SEC", "total time for one attempt, decimals "
-	    "allowed (default 30)", set_timeout },
+	    "allowed (default 30)", SET(set_timeout) },
 	{ "connect-timeout", 0, "SEC", "time to connect for one attempt "
-	    "(default 10)", set_connect_timeout },
-	{ NULL, 0, NULL, "Output:", NULL },
+	    "(default 10)", SET(set_connect_timeout) },
+	{ NULL, 0, NULL, "Output:", SET(NULL) },
 	{ "keep-order", 'k', NULL, "write results in input order (default: "
-	    "as they complete)", set_keep_order },
+	    "as they complete)", FLAG(keep_order, 1) },
 	{ "window", 0, "N", "with -k, results held at most while an earlier "
-	    "one runs (default 1024 or 4 x jobs)", set_window },
+	    "one runs (default 1024 or 4 x jobs)", SET(set_window) },
 	{ "format", 'f', "FMT", "text (default) or json: one line per URL",
-	    set_format },
+	    SET(set_format) },
 	{ "quiet", 'q', NULL, "no end-of-run summary on standard error",
-	    set_quiet },
+	    FLAG(quiet, 1) },
 	{ "verbose", 'v', NULL, "more messages on standard error",
-	    set_verbose },
-	{ NULL, 0, NULL, "HTTP:", NULL },
+	    SET(set_verbose) },
+	{ NULL, 0, NULL, "HTTP:", SET(NULL) },
 	{ "method", 'X', "M", "request method (default GET, or POST with -d)",
-	    set_method },
+	    SET(set_method) },
 	{ "header", 'H', "\"K: V\"", "send this header; \"K:\" removes one, "
-	    "\"K;\" sends it empty; repeatable", set_header },
+	    "\"K;\" sends it empty; repeatable", SET(set_header) },
 	{ "user-agent", 'A', "S", "User-Agent header (default cofetch/VERSION)",
-	    set_user_agent },
+	    SET(set_user_agent) },
 	{ "data", 'd', "S", "send S as the request body (method POST unless "
-	    "-X says otherwise)", set_data },
-	{ "http1.1", 0, NULL, "use HTTP/1.1 only", set_http11 },
+	    "-X says otherwise)", SET(set_data) },
+	{ "http1.1", 0, NULL, "use HTTP/1.1 only", FLAG(http_version, 11) },
 	{ "http2", 0, NULL, "ask for HTTP/2 over plain http too (over https it "
-	    "is negotiated by default)", set_http2 },
-	{ "insecure", 0, NULL, "do not verify TLS certificates", set_insecure },
+	    "is negotiated by default)", FLAG(http_version, 2) },
+	{ "insecure", 0, NULL, "do not verify TLS certificates",
+	    FLAG(insecure, 1) },
 	{ "cacert", 0, "FILE", "verify TLS certificates against the CAs in "
-	    "FILE", set_cacert },
+	    "FILE", SET(set_cacert) },
 	{ "proxy", 0, "URL", "send every request through this proxy (http, "
-	    "https, socks4a or socks5h)", set_proxy },
-	{ "no-follow", 0, NULL, "do not follow redirects", set_no_follow },
+	    "https, socks4a or socks5h)", SET(set_proxy) },
+	{ "no-follow", 0, NULL, "do not follow redirects", FLAG(follow, 0) },
 	{ "max-redirects", 0, "N", "follow at most N redirects (default 10)",
-	    set_max_redirects },
-	{ NULL, 0, NULL, "DNS (c-ares, on the event loop):", NULL },
+	    SET(set_max_redirects) },
+	{ NULL, 0, NULL, "DNS (c-ares, on the event loop):", SET(NULL) },
 	{ "dns-servers", 0, "IP[:PORT][,...]", "ask these DNS servers instead "
-	    "of /etc/resolv.conf's", set_dns_servers },
+	    "of /etc/resolv.conf's", SET(set_dns_servers) },
 	{ "resolve", 0, "HOST:PORT:ADDR", "connect to ADDR (a comma list "
 	    "allowed) for HOST:PORT, without DNS, as curl does; repeatable",
-	    set_resolve },
+	    SET(set_resolve) },
 	{ "dns-timeout", 0, "SEC", "give up resolving a name after SEC "
-	    "(default 5)", set_dns_timeout },
-	{ NULL, 0, NULL, "Information:", NULL },
-	{ "help", 'h', NULL, "print this help and exit", set_help },
+	    "(default 5)", SET(set_dns_timeout) },
+	{ NULL, 0, NULL, "Information:", SET(NULL) },
+	{ "help", 'h', NULL, "print this help and exit", SET(set_help) },
 	{ "version", 'V', NULL, "print the versions of cofetch and its "
-	    "libraries and exit", set_version },
+	    "libraries and exit", SET(set_version) },
 };
 #define OPTS_COUNT (sizeof opts_table / sizeof opts_table[0])
 
@@ -534,6 +494,10 @@ opts_parse(struct config *c, int argc, char **argv)
 	while ((ch = getopt_long(argc, argv, so, lo, NULL)) != -1) {
 		if ((o = opts_find(ch)) == NULL)
 			return opts_unknown(argv, ch);
+		if (o->set == NULL) {
+			*(int *)(void *)((char *)c + o->flag) = o->value;
+			continue;
+		}
 		if ((rc = o->set(c, optarg)) < 0)
 			return OPTS_USAGE;
 		if (rc > 0)

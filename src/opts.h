@@ -27,7 +27,7 @@ struct config {
 	const char	 *user_agent;		/* -A; NULL: cofetch/VERSION */
 	const char	**headers;		/* -H "K: V" */
 	size_t		  nheaders;
-	long		  http_version;		/* 0, 11 or 2 */
+	int		  http_version;		/* 0, 11 or 2 */
 	int		  insecure;
 	const char	 *cacert;
 	const char	 *proxy;
