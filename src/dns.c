@@ -8,7 +8,7 @@
  * the entry's waiter list, and the answer still fills the cache.
  *
  * Traps of 1.18 handled here (research/mechanics.md section 2): literal
- * addresses never reach c-ares; the callback may run before
+ * addresses and localhost never reach c-ares; the callback may run before
  * ares_getaddrinfo() returns, so all state is in place first; search
  * domains are off; retries are bounded, and a deadline of our own ends a
  * query the server never answers after --dns-timeout.
@@ -329,9 +329,23 @@ dns_query_start(struct dns *d, struct dns_entry *e)
 	memset(&hints, 0, sizeof hints);
 	hints.ai_family = d->family;
 	hints.ai_socktype = SOCK_STREAM;
+	/* CARES_HOSTS, when set, names the hosts file to read. */
+	hints.ai_flags = ARES_AI_ENVHOSTS;
 	d->stats.queries++;
 	ares_getaddrinfo(d->chan, e->name, NULL, &hints, dns_answer_cb, q);
 	dns_rearm(d);
+}
+
+/* RFC 6761: localhost and its subdomains are loopback, asked of nobody. */
+static const char *
+dns_localhost(const struct dns *d, const char *host)
+{
+	size_t	n = strlen(host);
+
+	if (strcmp(host, "localhost") != 0 && (n < 10 ||
+	    strcmp(host + n - 10, ".localhost") != 0))
+		return NULL;
+	return d->family == AF_UNSPEC ? "127.0.0.1,[::1]" : "127.0.0.1";
 }
 
 /* The addresses --resolve gives host:port, or NULL. */
@@ -372,7 +386,8 @@ dns_resolve(struct dns *d, const char *host, long port, struct dns_waiter *w)
 		w->addrs = xstrdup(host);
 		return DNS_DONE;
 	}
-	if ((fixed = dns_static(d, host, port)) != NULL) {
+	if ((fixed = dns_static(d, host, port)) != NULL ||
+	    (fixed = dns_localhost(d, host)) != NULL) {
 		w->addrs = xstrdup(fixed);
 		return DNS_DONE;
 	}

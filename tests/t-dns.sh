@@ -69,6 +69,16 @@ check_eq "bad --dns-servers is a usage error" 2 \
     "$("$COFETCH" --dns-servers 'not an ip' "http://x.test/" 2>/dev/null
     echo $?)"
 
+# localhost is loopback without asking anyone; a hosts file is read first.
+"$COFETCH" -v -q --dns-servers "$DNS" "http://localhost:$PORT/status/200" \
+    "http://a.localhost:$PORT/status/200" >"$TMP/lh.out" 2>"$TMP/lh.err"
+check_eq "localhost names work" 2 "$(grep -c '^200' "$TMP/lh.out")"
+check "localhost needs no lookup" grep -q "dns: 0 lookups" "$TMP/lh.err"
+echo "127.0.0.1 fromhosts.test" >"$TMP/hosts"
+check_eq "the hosts file answers first" "200 0" \
+    "$(CARES_HOSTS=$TMP/hosts cf -q -f json "http://fromhosts.test:$PORT/status/200" |
+    jq -r .status) $(queries fromhosts.test)"
+
 # One thread: 1,000 URLs over 50 names, sampled while they run.
 for i in $(seq 1000); do
 	echo "http://host$((i % 50)).test:$PORT/delay/20?i=$i"
