@@ -246,7 +246,8 @@ task_step(struct task *t)
 
 /*
  * Stops the task wherever it is and reports it cancelled.  A transfer
- * that already finished keeps its own result.
+ * that already finished keeps its own result, unless it was a redirect
+ * still to be followed.
  */
 void
 task_cancel(struct task *t, const char *why)
@@ -264,9 +265,14 @@ task_cancel(struct task *t, const char *why)
 		evtimer_del(t->timer);
 		break;
 	case TS_XFER:
-		if (t->easy == NULL)
-			return;
-		xfer_abort(sched_xfer(t->sched), t);
+		if (t->easy != NULL)
+			xfer_abort(sched_xfer(t->sched), t);
+		else if (t->location == NULL)
+			return;			/* finished: its result stands */
+		else {
+			free(t->location);	/* between hops: not final */
+			t->location = NULL;
+		}
 		break;
 	case TS_DONE:
 		return;
