@@ -10,6 +10,7 @@
 
 #include "format.h"
 #include "json.h"
+#include "utf8.h"
 
 /* Text fields are tab-separated: control bytes would break the columns. */
 static void
@@ -22,6 +23,80 @@ format_text_field(struct buf *b, const char *s, size_t len)
 		unsigned char c = (unsigned char)s[i];
 		buf_addc(b, c < 0x20 || c == 0x7f ? '?' : (char)c);
 	}
+}
+
+/*
+ * Text for a terminal: valid UTF-8, and no control character (C0 but
+ * tab, DEL, C1) that could move the cursor or recolour the screen.
+ */
+static void
+format_harmless(struct buf *b, const char *s, size_t len)
+{
+	const unsigned char	*p = (const unsigned char *)s;
+	size_t			 i = 0, n;
+	int32_t			 cp;
+
+	buf_grow(b, len);
+	while (i < len) {
+		n = utf8_next(p + i, len - i, &cp);
+		if (cp < 0)
+			buf_add(b, UTF8_REPLACEMENT, 3);
+		else if ((cp < 0x20 && cp != '\t') || (cp >= 0x7f && cp < 0xa0))
+			buf_addc(b, '?');
+		else
+			buf_add(b, p + i, n);
+		i += n;
+	}
+}
+
+static void
+format_head_lines(struct buf *b, const struct result *r)
+{
+	const char	*p = r->head, *end = r->head + r->head_len, *nl;
+
+	for (; p < end; p = nl + 1) {
+		nl = memchr(p, '\n', (size_t)(end - p));
+		format_harmless(b, p, (size_t)(nl - p));
+		buf_addc(b, '\n');
+	}
+}
+
+/* ==> URL <==, the preview lines or one ERROR line, a blank line. */
+static void
+format_head(struct buf *b, const struct result *r)
+{
+	buf_add(b, "==> ", 4);
+	format_harmless(b, r->url, r->url_len);
+	buf_add(b, " <==\n", 5);
+	if (r->error != ERR_NONE) {
+		buf_printf(b, "ERROR: %s: ", err_name(r->error));
+		if (r->message != NULL)
+			format_harmless(b, r->message, strlen(r->message));
+		buf_addc(b, '\n');
+	} else if (r->head != NULL)
+		format_head_lines(b, r);
+	buf_addc(b, '\n');
+}
+
+/* "head": the preview lines as an array; null if nothing came back. */
+static void
+format_json_head(struct buf *b, const struct result *r)
+{
+	const char	*p = r->head, *end = r->head + r->head_len, *nl;
+
+	buf_adds(b, ",\"head\":");
+	if (r->head == NULL) {
+		buf_add(b, "null", 4);
+		return;
+	}
+	buf_addc(b, '[');
+	for (; p < end; p = nl + 1) {
+		nl = memchr(p, '\n', (size_t)(end - p));
+		if (p != r->head)
+			buf_addc(b, ',');
+		json_str(b, p, (size_t)(nl - p));
+	}
+	buf_addc(b, ']');
 }
 
 static void
@@ -88,7 +163,7 @@ format_json_times(struct buf *b, const struct result_times *t)
 }
 
 static void
-format_json(struct buf *b, const struct result *r)
+format_json(struct buf *b, const struct result *r, int with_head)
 {
 	buf_adds(b, "{\"index\":");
 	buf_add_u64(b, r->index);
@@ -122,14 +197,25 @@ format_json(struct buf *b, const struct result *r)
 	json_strz(b, r->title);
 	buf_addc(b, ',');
 	format_json_times(b, &r->time);
+	if (with_head)
+		format_json_head(b, r);
 	buf_add(b, "}\n", 2);
 }
 
+/* with_head: json carries the preview lines (-n was given). */
 void
-format_result(struct buf *b, const struct result *r, enum format fmt)
+format_result(struct buf *b, const struct result *r, enum format fmt,
+    int with_head)
 {
-	if (fmt == FMT_JSON)
-		format_json(b, r);
-	else
+	switch (fmt) {
+	case FMT_JSON:
+		format_json(b, r, with_head);
+		break;
+	case FMT_HEAD:
+		format_head(b, r);
+		break;
+	case FMT_TEXT:
 		format_text(b, r);
+		break;
+	}
 }

@@ -9,9 +9,10 @@
 
 enum format {
 	FMT_TEXT,
-	FMT_JSON
+	FMT_JSON,
+	FMT_HEAD
 };
 
-void	format_result(struct buf *, const struct result *, enum format);
+void	format_result(struct buf *, const struct result *, enum format, int);
 
 #endif

@@ -133,12 +133,37 @@ set_format(struct config *c, const char *arg)
 		c->format = FMT_TEXT;
 	else if (strcmp(arg, "json") == 0)
 		c->format = FMT_JSON;
-	else if (strcmp(arg, "head") == 0 || strcmp(arg, "body") == 0)
+	else if (strcmp(arg, "head") == 0)
+		c->format = FMT_HEAD;
+	else if (strcmp(arg, "body") == 0)
 		return opts_bad("format", arg, "not available in this "
-		    "version yet (text and json are)");
+		    "version yet (text, json and head are)");
 	else
 		return opts_bad("format", arg, "unknown format "
-		    "(text or json)");
+		    "(text, json or head)");
+	return 0;
+}
+
+static int
+set_lines(struct config *c, const char *arg)
+{
+	unsigned long	v;
+
+	if (opts_uint("lines", arg, 1, 100000, &v) != 0)
+		return -1;
+	c->lines = v;
+	c->lines_given = 1;
+	return 0;
+}
+
+static int
+set_max_bytes(struct config *c, const char *arg)
+{
+	unsigned long	v;
+
+	if (opts_uint("max-bytes", arg, 1, (unsigned long)-1, &v) != 0)
+		return -1;
+	c->max_bytes = v;
 	return 0;
 }
 
@@ -290,8 +315,12 @@ static const struct opt opts_table[] = {
 	    "as they complete)", FLAG(keep_order, 1) },
 	{ "window", 0, "N", "with -k, results held at most while an earlier "
 	    "one runs (default 1024 or 4 x jobs)", SET(set_window) },
-	{ "format", 'f', "FMT", "text (default) or json: one line per URL",
-	    SET(set_format) },
+	{ "format", 'f', "FMT", "text (default) or json, one line per URL; or "
+	    "head, each page's first lines", SET(set_format) },
+	{ "lines", 'n', "N", "lines of each body for head, and for json's "
+	    "\"head\" field (default 3)", SET(set_lines) },
+	{ "max-bytes", 0, "N", "stop each body after N bytes (truncated, "
+	    "still ok)", SET(set_max_bytes) },
 	{ "quiet", 'q', NULL, "no end-of-run summary on standard error",
 	    FLAG(quiet, 1) },
 	{ "verbose", 'v', NULL, "more messages on standard error",
@@ -420,6 +449,7 @@ opts_defaults(struct config *c)
 	c->timeout_ms = 30000;
 	c->connect_timeout_ms = 10000;
 	c->format = FMT_TEXT;
+	c->lines = 3;
 	c->follow = 1;
 	c->max_redirects = 10;
 	c->dns_timeout_ms = 5000;

@@ -18,6 +18,9 @@ struct config {
 	int		  keep_order;		/* -k */
 	size_t		  window;		/* -k reorder window */
 	enum format	  format;
+	size_t		  lines;		/* -n: preview lines */
+	int		  lines_given;		/* -n was given: json "head" */
+	uint64_t	  max_bytes;		/* --max-bytes; 0: no bound */
 	int		  quiet;
 	int		  verbose;
 	int		  follow;

@@ -54,7 +54,10 @@ result_clear(struct result *r)
 	free(r->effective_url);
 	free(r->content_type);
 	free(r->title);
+	free(r->head);
 	r->message = r->effective_url = r->content_type = r->title = NULL;
+	r->head = NULL;
+	r->head_len = 0;
 }
 
 /* Marks the result failed with kind e; the message replaces any earlier. */

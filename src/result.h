@@ -52,6 +52,8 @@ struct result {
 	int			 truncated;
 	int			 attempts;
 	char			*title;
+	char			*head;		/* preview lines, '\n' after each */
+	size_t			 head_len;
 	struct result_times	 time;
 };
 

@@ -146,10 +146,10 @@ sink_emit(struct sink *k, const struct result *r)
 		return;
 	sink_count(k, r);
 	if (!k->cfg->keep_order || reorder_pass(&k->window, r->index))
-		format_result(&k->out, r, k->cfg->format);
+		format_result(&k->out, r, k->cfg->format, k->cfg->lines_given);
 	else {
 		buf_reset(&k->line);
-		format_result(&k->line, r, k->cfg->format);
+		format_result(&k->line, r, k->cfg->format, k->cfg->lines_given);
 		reorder_put(&k->window, r->index,
 		    xmemdup(k->line.data, k->line.len), k->line.len);
 	}

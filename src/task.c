@@ -34,6 +34,10 @@ task_new(struct sched *s, uint64_t index, const char *url, size_t len)
 	t->hop_url = t->url;
 	t->method = sched_config(s)->method;
 	t->body = sched_config(s)->data;
+	if (sched_config(s)->format == FMT_HEAD || sched_config(s)->lines_given) {
+		t->preview = xmalloc(sizeof *t->preview);
+		preview_init(t->preview, sched_config(s)->lines);
+	}
 	t->dnsw.done = task_dns_done;
 	result_init(&t->res, index, t->url, len);
 	t->t_admit = clock_us();
@@ -46,6 +50,10 @@ task_free(struct task *t)
 	dns_waiter_clear(&t->dnsw);
 	if (t->timer != NULL)
 		event_free(t->timer);
+	if (t->preview != NULL) {
+		preview_free(t->preview);
+		free(t->preview);
+	}
 	url_target_clear(&t->target);
 	url_target_clear(&t->origin);
 	result_clear(&t->res);

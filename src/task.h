@@ -10,6 +10,7 @@
 #include <sys/queue.h>
 
 #include "dnscache.h"
+#include "preview.h"
 #include "result.h"
 #include "sema.h"
 #include "url.h"
@@ -44,6 +45,8 @@ struct task {
 	const char		*method;	/* NULL: GET (POST with body) */
 	const char		*body;		/* NULL: none */
 	int			 hops;
+	struct preview		*preview;	/* -f head or -n: first lines */
+	int			 stopped;	/* the body was cut on purpose */
 	struct result		 res;
 	struct dns_waiter	 dnsw;
 	struct event		*timer;		/* the attempt's end, in DNS */

@@ -160,15 +160,47 @@ xfer_resolver_start_cb(void *resolver, void *reserved, void *arg)
 	return 0;
 }
 
-/* Runs inside curl: record only. */
+/* Whether a response with this status is a redirect the task follows. */
+static int
+xfer_follows(const struct config *c, long status)
+{
+	return c->follow && (status == 301 || status == 302 || status == 303 ||
+	    status == 307 || status == 308);
+}
+
+/*
+ * Runs inside curl: record only.  Once the body has given what the output
+ * needs (the preview's lines, --max-bytes), the transfer is ended here on
+ * purpose; the task reports that as success.
+ */
 static size_t
 xfer_write_cb(char *data, size_t size, size_t n, void *arg)
 {
-	struct task	*t = arg;
+	struct task		*t = arg;
+	const struct config	*c = sched_config(t->sched);
+	size_t			 len = size * n;
+	long			 code = 0;
 
-	(void)data;
-	t->res.bytes += size * n;
-	return size * n;
+	/*
+	 * A redirect about to be followed: drain its body, keep nothing.
+	 * Ending it early would lose the Location, which libcurl works out
+	 * only once the body is complete.
+	 */
+	curl_easy_getinfo(t->easy, CURLINFO_RESPONSE_CODE, &code);
+	if (xfer_follows(c, code))
+		return len;
+	if (c->max_bytes > 0 && t->res.bytes + len > c->max_bytes) {
+		len = (size_t)(c->max_bytes - t->res.bytes);
+		t->stopped = 1;
+	}
+	t->res.bytes += len;
+	if (t->preview != NULL && preview_feed(t->preview, data, len))
+		t->stopped = 1;
+	if (t->stopped) {
+		t->res.truncated = 1;
+		return CURL_WRITEFUNC_ERROR;
+	}
+	return len;
 }
 
 /* Headers that must not follow a redirect to another host. */
@@ -376,6 +408,10 @@ xfer_start(struct xfer *x, struct task *t)
 	if (t->hops == 0)
 		t->res.attempts++;
 	t->res.bytes = 0;
+	t->res.truncated = 0;
+	t->stopped = 0;
+	if (t->preview != NULL)
+		preview_reset(t->preview);
 	t->errbuf[0] = '\0';
 	t->t_xfer = clock_us();
 	budget_ms = (long)(x->cfg->timeout_ms - (t->t_xfer - t->t_start) / 1000);
@@ -531,14 +567,27 @@ xfer_collect(struct task *t, CURL *e)
 static void
 xfer_location(struct xfer *x, struct task *t, CURL *e)
 {
-	long	s = t->res.status;
-
 	free(t->location);
 	t->location = NULL;
-	if (!x->cfg->follow || (s != 301 && s != 302 && s != 303 &&
-	    s != 307 && s != 308))
+	if (!xfer_follows(x->cfg, t->res.status))
 		return;
 	t->location = xfer_info_str(e, CURLINFO_REDIRECT_URL);
+}
+
+/* The preview lines become the result's, once a response came. */
+static void
+xfer_head(struct task *t, CURLcode rc)
+{
+	struct result	*r = &t->res;
+
+	if (t->preview == NULL || r->status == 0)
+		return;
+	if (rc == CURLE_OK)
+		preview_end(t->preview);
+	free(r->head);
+	r->head = xmemdup(t->preview->lines.data != NULL ?
+	    t->preview->lines.data : "", t->preview->lines.len);
+	r->head_len = t->preview->lines.len;
 }
 
 static void
@@ -546,6 +595,9 @@ xfer_classify(struct task *t, CURLcode rc)
 {
 	struct result	*r = &t->res;
 
+	if (rc == CURLE_WRITE_ERROR && t->stopped)
+		rc = CURLE_OK;		/* we ended it: we had enough */
+	xfer_head(t, rc);
 	if (rc == CURLE_OK) {
 		if (r->status >= 400)
 			result_fail(r, ERR_HTTP, "HTTP status %ld", r->status);

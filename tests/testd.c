@@ -10,7 +10,7 @@
  *
  * http (evhttp): /status/N /bytes/N /lines/N /delay/MS[/x] /drip/N/MS
  *   /endless /redirect/N /to/CODE?URL /echo[/KEY] /seen/KEY /gzip/N
- *   /stall /hang /utf8/bad /stats /stats/reset /dns/NAME
+ *   /preview /stall /hang /utf8/bad /stats /stats/reset /dns/NAME
  * raw (hand-made responses): /reset /close /garbage /ctype-bad
  * blackhole: a listener whose backlog is full, so connects time out.
  * dns (UDP, evdns): names under .test answer 127.0.0.1, and the name says
@@ -467,6 +467,16 @@ route_utf8_bad(struct server *srv, struct evhttp_request *req)
 	reply(srv, req, 200, body, sizeof body - 1);
 }
 
+/* /preview: what a page preview must survive. */
+static void
+route_preview(struct server *srv, struct evhttp_request *req)
+{
+	static const char body[] = "\n\n   \n\tfirst\r\n\r\n"
+	    "\x1b[31mred\x1b[0m\n\xff\xfe bad\n\xc2\x9b csi\nlast";
+
+	reply(srv, req, 200, body, sizeof body - 1);
+}
+
 static void
 http_cb(struct evhttp_request *req, void *arg)
 {
@@ -525,6 +535,8 @@ http_cb(struct evhttp_request *req, void *arg)
 		held_new(srv, req, tick_hang_over, HOLD_MAX_MS);
 	else if (strncmp(path, "/utf8/bad", 9) == 0)
 		route_utf8_bad(srv, req);
+	else if (strncmp(path, "/preview", 8) == 0)
+		route_preview(srv, req);
 	else
 		reply_str(srv, req, 404, "no such route\n");
 }

@@ -85,7 +85,7 @@ check_result_line(void)
 	r.bytes = 1234;
 	r.time.total = 2500000;
 	buf_init(&b);
-	format_result(&b, &r, FMT_JSON);
+	format_result(&b, &r, FMT_JSON, 0);
 	CHECK("json line ends in newline", b.len > 0 &&
 	    b.data[b.len - 1] == '\n');
 	buf_addc(&b, '\0');
@@ -111,7 +111,7 @@ check_result_line(void)
 	cJSON_Delete(j);
 
 	buf_reset(&b);
-	format_result(&b, &r, FMT_TEXT);
+	format_result(&b, &r, FMT_TEXT, 0);
 	CHECK("text error line", b.len > 0 && strncmp(b.data,
 	    "ERR\thttp://h/\xff\ttimeout\ttook \"too\" long\n", b.len) == 0);
 	buf_free(&b);
