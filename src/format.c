@@ -12,6 +12,15 @@
 #include "json.h"
 #include "utf8.h"
 
+/* The line after the one at p. */
+static const char *
+format_next_line(const char *p, const char *end)
+{
+	const char	*nl = memchr(p, '\n', (size_t)(end - p));
+
+	return nl != NULL ? nl + 1 : end;
+}
+
 /* Text fields are tab-separated: control bytes would break the columns. */
 static void
 format_text_field(struct buf *b, const char *s, size_t len)
@@ -52,11 +61,11 @@ format_harmless(struct buf *b, const char *s, size_t len)
 static void
 format_head_lines(struct buf *b, const struct result *r)
 {
-	const char	*p = r->head, *end = r->head + r->head_len, *nl;
+	const char	*p = r->head, *end = r->head + r->head_len, *next;
 
-	for (; p < end; p = nl + 1) {
-		nl = memchr(p, '\n', (size_t)(end - p));
-		format_harmless(b, p, (size_t)(nl - p));
+	for (; p < end; p = next) {
+		next = format_next_line(p, end);
+		format_harmless(b, p, (size_t)(next - 1 - p));
 		buf_addc(b, '\n');
 	}
 }
@@ -82,7 +91,7 @@ format_head(struct buf *b, const struct result *r)
 static void
 format_json_head(struct buf *b, const struct result *r)
 {
-	const char	*p = r->head, *end = r->head + r->head_len, *nl;
+	const char	*p = r->head, *end = r->head + r->head_len, *next;
 
 	buf_adds(b, ",\"head\":");
 	if (r->head == NULL) {
@@ -90,13 +99,95 @@ format_json_head(struct buf *b, const struct result *r)
 		return;
 	}
 	buf_addc(b, '[');
-	for (; p < end; p = nl + 1) {
-		nl = memchr(p, '\n', (size_t)(end - p));
+	for (; p < end; p = next) {
+		next = format_next_line(p, end);
 		if (p != r->head)
 			buf_addc(b, ',');
-		json_str(b, p, (size_t)(nl - p));
+		json_str(b, p, (size_t)(next - 1 - p));
 	}
 	buf_addc(b, ']');
+}
+
+/* The name of the header line at p (up to its colon), lower-cased. */
+static size_t
+format_header_name(const char *p, const char *end, char *name, size_t max)
+{
+	size_t	n = 0;
+
+	while (p + n < end && p[n] != ':' && n < max - 1) {
+		name[n] = (char)(p[n] >= 'A' && p[n] <= 'Z' ? p[n] + 32 : p[n]);
+		n++;
+	}
+	name[n] = '\0';
+	return n;
+}
+
+static int
+format_header_is(const char *p, const char *end, const char *name)
+{
+	char	other[256];
+
+	format_header_name(p, end, other, sizeof other);
+	return strcmp(name, other) == 0;
+}
+
+/* The values of every line from p on named name, as JSON strings. */
+static void
+format_header_values(struct buf *b, const char *p, const char *end,
+    const char *name, size_t namelen)
+{
+	const char	*v, *vend;
+	int		 n = 0;
+
+	for (; p < end; p = format_next_line(p, end)) {
+		if (!format_header_is(p, end, name))
+			continue;
+		vend = format_next_line(p, end) - 1;
+		for (v = p + namelen + 1; v < vend && (*v == ' ' || *v == '\t');
+		    v++)
+			;
+		if (n++ > 0)
+			buf_addc(b, ',');
+		json_str(b, v, (size_t)(vend - v));
+	}
+}
+
+/*
+ * "headers": {"name": ["value", ...]} in order of first appearance; a
+ * name sent twice keeps both values.  Responses have few headers: the
+ * quadratic scan costs less than building a table would.
+ */
+static void
+format_json_headers(struct buf *b, const struct result *r)
+{
+	const char	*start = r->headers, *end = r->headers + r->headers_len;
+	const char	*p, *q;
+	char		 name[256];
+	size_t		 n;
+	int		 first = 1;
+
+	buf_adds(b, ",\"headers\":");
+	if (r->headers == NULL) {
+		buf_add(b, "null", 4);
+		return;
+	}
+	buf_addc(b, '{');
+	for (p = start; p < end; p = format_next_line(p, end)) {
+		n = format_header_name(p, end, name, sizeof name);
+		for (q = start; q < p && !format_header_is(q, end, name);
+		    q = format_next_line(q, end))
+			;
+		if (q < p)
+			continue;		/* listed with its first */
+		if (!first)
+			buf_addc(b, ',');
+		first = 0;
+		json_str(b, name, n);
+		buf_add(b, ":[", 2);
+		format_header_values(b, p, end, name, n);
+		buf_addc(b, ']');
+	}
+	buf_addc(b, '}');
 }
 
 static void
@@ -163,7 +254,7 @@ format_json_times(struct buf *b, const struct result_times *t)
 }
 
 static void
-format_json(struct buf *b, const struct result *r, int with_head)
+format_json(struct buf *b, const struct result *r, int parts)
 {
 	buf_adds(b, "{\"index\":");
 	buf_add_u64(b, r->index);
@@ -197,19 +288,21 @@ format_json(struct buf *b, const struct result *r, int with_head)
 	json_strz(b, r->title);
 	buf_addc(b, ',');
 	format_json_times(b, &r->time);
-	if (with_head)
+	if (parts & FORMAT_HEAD)
 		format_json_head(b, r);
+	if (parts & FORMAT_HEADERS)
+		format_json_headers(b, r);
 	buf_add(b, "}\n", 2);
 }
 
-/* with_head: json carries the preview lines (-n was given). */
+/* parts: FORMAT_* bits, what a json line carries beyond the fixed fields. */
 void
 format_result(struct buf *b, const struct result *r, enum format fmt,
-    int with_head)
+    int parts)
 {
 	switch (fmt) {
 	case FMT_JSON:
-		format_json(b, r, with_head);
+		format_json(b, r, parts);
 		break;
 	case FMT_HEAD:
 		format_head(b, r);

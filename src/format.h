@@ -13,6 +13,10 @@ enum format {
 	FMT_HEAD
 };
 
+/* Parts of a json line that are there only when asked for. */
+#define FORMAT_HEAD	0x1	/* -n: "head" */
+#define FORMAT_HEADERS	0x2	/* --with-headers: "headers" */
+
 void	format_result(struct buf *, const struct result *, enum format, int);
 
 #endif

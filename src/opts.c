@@ -321,6 +321,9 @@ static const struct opt opts_table[] = {
 	    "\"head\" field (default 3)", SET(set_lines) },
 	{ "max-bytes", 0, "N", "stop each body after N bytes (truncated, "
 	    "still ok)", SET(set_max_bytes) },
+	{ "with-headers", 0, NULL, "json gains \"headers\": the final "
+	    "response's, lower-cased names to arrays of values",
+	    FLAG(with_headers, 1) },
 	{ "quiet", 'q', NULL, "no end-of-run summary on standard error",
 	    FLAG(quiet, 1) },
 	{ "verbose", 'v', NULL, "more messages on standard error",

@@ -21,6 +21,7 @@ struct config {
 	size_t		  lines;		/* -n: preview lines */
 	int		  lines_given;		/* -n was given: json "head" */
 	uint64_t	  max_bytes;		/* --max-bytes; 0: no bound */
+	int		  with_headers;		/* json "headers" */
 	int		  quiet;
 	int		  verbose;
 	int		  follow;

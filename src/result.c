@@ -55,9 +55,10 @@ result_clear(struct result *r)
 	free(r->content_type);
 	free(r->title);
 	free(r->head);
+	free(r->headers);
 	r->message = r->effective_url = r->content_type = r->title = NULL;
-	r->head = NULL;
-	r->head_len = 0;
+	r->head = r->headers = NULL;
+	r->head_len = r->headers_len = 0;
 }
 
 /* Marks the result failed with kind e; the message replaces any earlier. */

@@ -54,6 +54,8 @@ struct result {
 	char			*title;
 	char			*head;		/* preview lines, '\n' after each */
 	size_t			 head_len;
+	char			*headers;	/* "name: value\n" lines, as sent */
+	size_t			 headers_len;
 	struct result_times	 time;
 };
 

@@ -39,6 +39,7 @@ struct sink {
 	struct reorder		 window;
 	struct event		*watch;		/* reader of a pipe gone */
 	enum sink_state		 state;
+	int			 parts;		/* FORMAT_* for json lines */
 	void			(*on_close)(void *);
 	void			*arg;
 	struct sink_counts	 counts;
@@ -89,6 +90,8 @@ sink_new(struct event_base *base, const struct config *cfg)
 
 	k = xcalloc(1, sizeof *k);
 	k->cfg = cfg;
+	k->parts = (cfg->lines_given ? FORMAT_HEAD : 0) |
+	    (cfg->with_headers ? FORMAT_HEADERS : 0);
 	buf_init(&k->out);
 	buf_init(&k->line);
 	if (cfg->keep_order)
@@ -146,10 +149,10 @@ sink_emit(struct sink *k, const struct result *r)
 		return;
 	sink_count(k, r);
 	if (!k->cfg->keep_order || reorder_pass(&k->window, r->index))
-		format_result(&k->out, r, k->cfg->format, k->cfg->lines_given);
+		format_result(&k->out, r, k->cfg->format, k->parts);
 	else {
 		buf_reset(&k->line);
-		format_result(&k->line, r, k->cfg->format, k->cfg->lines_given);
+		format_result(&k->line, r, k->cfg->format, k->parts);
 		reorder_put(&k->window, r->index,
 		    xmemdup(k->line.data, k->line.len), k->line.len);
 	}

@@ -38,6 +38,10 @@ task_new(struct sched *s, uint64_t index, const char *url, size_t len)
 		t->preview = xmalloc(sizeof *t->preview);
 		preview_init(t->preview, sched_config(s)->lines);
 	}
+	if (sched_config(s)->with_headers) {
+		t->headers = xmalloc(sizeof *t->headers);
+		buf_init(t->headers);
+	}
 	t->dnsw.done = task_dns_done;
 	result_init(&t->res, index, t->url, len);
 	t->t_admit = clock_us();
@@ -53,6 +57,10 @@ task_free(struct task *t)
 	if (t->preview != NULL) {
 		preview_free(t->preview);
 		free(t->preview);
+	}
+	if (t->headers != NULL) {
+		buf_free(t->headers);
+		free(t->headers);
 	}
 	url_target_clear(&t->target);
 	url_target_clear(&t->origin);

@@ -46,6 +46,7 @@ struct task {
 	const char		*body;		/* NULL: none */
 	int			 hops;
 	struct preview		*preview;	/* -f head or -n: first lines */
+	struct buf		*headers;	/* --with-headers: this hop's */
 	int			 stopped;	/* the body was cut on purpose */
 	struct result		 res;
 	struct dns_waiter	 dnsw;

@@ -27,6 +27,7 @@
 #include <curl/curl.h>
 #include <event2/event.h>
 
+#include "buf.h"
 #include "clock.h"
 #include "msg.h"
 #include "opts.h"
@@ -158,6 +159,39 @@ xfer_resolver_start_cb(void *resolver, void *reserved, void *arg)
 	if (task_connects_to(t)->host[0] != '[')
 		sched_xfer(t->sched)->curl_resolves++;
 	return 0;
+}
+
+/* More header bytes than this in one response are not kept. */
+#define XFER_HEADERS_MAX	(256 * 1024)
+
+/*
+ * Runs inside curl: record only.  Keeps the header lines of the latest
+ * response (a status line starts a new one: 1xx, then the final, and
+ * every redirect hop); a folded line continues the one before.
+ */
+static size_t
+xfer_header_cb(char *data, size_t size, size_t n, void *arg)
+{
+	struct task	*t = arg;
+	struct buf	*h = t->headers;
+	size_t		 len = size * n;
+
+	if (len >= 5 && strncmp(data, "HTTP/", 5) == 0) {
+		buf_reset(h);
+		return len;
+	}
+	while (len > 0 && (data[len - 1] == '\n' || data[len - 1] == '\r'))
+		len--;
+	if (len == 0 || h->len + len + 1 > XFER_HEADERS_MAX)
+		return size * n;
+	if ((data[0] == ' ' || data[0] == '\t') && h->len > 0) {
+		h->len--;			/* obsolete folding */
+		buf_addc(h, ' ');
+	} else if (memchr(data, ':', len) == NULL)
+		return size * n;
+	buf_add(h, data, len);
+	buf_addc(h, '\n');
+	return size * n;
 }
 
 /* Whether a response with this status is a redirect the task follows. */
@@ -392,6 +426,11 @@ xfer_setup(struct xfer *x, struct task *t, CURL *e, long budget_ms)
 	curl_easy_setopt(e, CURLOPT_RESOLVER_START_FUNCTION,
 	    xfer_resolver_start_cb);
 	curl_easy_setopt(e, CURLOPT_RESOLVER_START_DATA, t);
+	if (t->headers != NULL) {
+		buf_reset(t->headers);
+		curl_easy_setopt(e, CURLOPT_HEADERFUNCTION, xfer_header_cb);
+		curl_easy_setopt(e, CURLOPT_HEADERDATA, t);
+	}
 	xfer_transport(c, t, e);
 	xfer_request(t, e);
 	xfer_resolve_entry(t, e);
@@ -574,13 +613,21 @@ xfer_location(struct xfer *x, struct task *t, CURL *e)
 	t->location = xfer_info_str(e, CURLINFO_REDIRECT_URL);
 }
 
-/* The preview lines become the result's, once a response came. */
+/* The preview lines and headers become the result's, once a response came. */
 static void
 xfer_head(struct task *t, CURLcode rc)
 {
 	struct result	*r = &t->res;
 
-	if (t->preview == NULL || r->status == 0)
+	if (r->status == 0)
+		return;
+	if (t->headers != NULL) {
+		free(r->headers);
+		r->headers = xmemdup(t->headers->len ? t->headers->data : "",
+		    t->headers->len);
+		r->headers_len = t->headers->len;
+	}
+	if (t->preview == NULL)
 		return;
 	if (rc == CURLE_OK)
 		preview_end(t->preview);

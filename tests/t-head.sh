@@ -1,7 +1,7 @@
 #!/bin/bash
 # t-head.sh: -f head and -n: each page's first non-empty lines, the
 # transfer stopped as soon as they are in, control characters made
-# harmless; json's "head"; --max-bytes.
+# harmless; json's "head"; --max-bytes; --with-headers.
 . "$(dirname "$0")/lib.sh"
 start_testd
 
@@ -65,4 +65,19 @@ check_eq "--max-bytes leaves a short body whole" "true 60 false" \
 check_eq "--max-bytes ends an endless body" "true 5000" \
     "$("$COFETCH" -q -f json --max-bytes 5000 -t 5 "$HTTP/endless" |
     jq -r '"\(.ok) \(.bytes)"')"
+# --with-headers: the final response's, names lower-cased, every value.
+r=$("$COFETCH" -q -f json --with-headers "$HTTP/to/302?%2Fheaders")
+check_eq "repeated header keeps both values" '["a=1","b=2"]' \
+    "$(jq -c '.headers["set-cookie"]' <<<"$r")"
+check_eq "names lower-cased, values trimmed" '"padded value"' \
+    "$(jq -c '.headers["x-mixed-case"][0]' <<<"$r")"
+check "the final response's, not the redirect's" jq -e \
+    '.headers | has("location") | not' <<<"$r"
+check "no headers field without the option" jq -e 'has("headers") | not' \
+    <<<"$("$COFETCH" -q -f json "$HTTP/headers")"
+check_eq "no response: headers null" null \
+    "$("$COFETCH" -q -f json --with-headers http://127.0.0.1:1/ |
+    jq -c .headers)"
+"$COFETCH" -q -f json --with-headers "$RAW/ctype-bad" >"$TMP/h.json"
+check "invalid bytes in headers give valid json" valid_jsonl "$TMP/h.json"
 finish

@@ -10,7 +10,7 @@
  *
  * http (evhttp): /status/N /bytes/N /lines/N /delay/MS[/x] /drip/N/MS
  *   /endless /redirect/N /to/CODE?URL /echo[/KEY] /seen/KEY /gzip/N
- *   /preview /stall /hang /utf8/bad /stats /stats/reset /dns/NAME
+ *   /preview /headers /stall /hang /utf8/bad /stats /stats/reset /dns/NAME
  * raw (hand-made responses): /reset /close /garbage /ctype-bad
  * blackhole: a listener whose backlog is full, so connects time out.
  * dns (UDP, evdns): names under .test answer 127.0.0.1, and the name says
@@ -467,6 +467,18 @@ route_utf8_bad(struct server *srv, struct evhttp_request *req)
 	reply(srv, req, 200, body, sizeof body - 1);
 }
 
+/* /headers: a header sent twice, and names in mixed case. */
+static void
+route_headers(struct server *srv, struct evhttp_request *req)
+{
+	struct evkeyvalq	*h = evhttp_request_get_output_headers(req);
+
+	evhttp_add_header(h, "Set-Cookie", "a=1");
+	evhttp_add_header(h, "Set-Cookie", "b=2");
+	evhttp_add_header(h, "X-Mixed-Case", "  padded value");
+	reply_str(srv, req, 200, "headers\n");
+}
+
 /* /preview: what a page preview must survive. */
 static void
 route_preview(struct server *srv, struct evhttp_request *req)
@@ -537,6 +549,8 @@ http_cb(struct evhttp_request *req, void *arg)
 		route_utf8_bad(srv, req);
 	else if (strncmp(path, "/preview", 8) == 0)
 		route_preview(srv, req);
+	else if (strncmp(path, "/headers", 8) == 0)
+		route_headers(srv, req);
 	else
 		reply_str(srv, req, 404, "no such route\n");
 }
