@@ -52,7 +52,7 @@ line_trim(struct line *ln)
 }
 
 /* Blank lines and '#' lines take no index. */
-int
+static int
 line_is_comment(const struct line *ln)
 {
 	return ln->len == 0 || ln->s[0] == '#';

@@ -37,6 +37,5 @@ char	*lines_space(struct lines *, size_t *);
 void	 lines_fill(struct lines *, size_t);
 void	 lines_set_eof(struct lines *);
 void	 line_trim(struct line *);
-int	 line_is_comment(const struct line *);
 
 #endif

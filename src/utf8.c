@@ -76,15 +76,3 @@ utf8_put(struct buf *b, const unsigned char *s, size_t len)
 		buf_add(b, s, n);
 	return n;
 }
-
-/* Append s to b with every invalid subpart replaced by U+FFFD. */
-void
-utf8_repair(struct buf *b, const char *s, size_t len)
-{
-	const unsigned char	*p = (const unsigned char *)s;
-	size_t			 i = 0;
-
-	buf_grow(b, len);
-	while (i < len)
-		i += utf8_put(b, p + i, len - i);
-}

@@ -14,6 +14,5 @@
 
 size_t	utf8_next(const unsigned char *, size_t, int32_t *);
 size_t	utf8_put(struct buf *, const unsigned char *, size_t);
-void	utf8_repair(struct buf *, const char *, size_t);
 
 #endif

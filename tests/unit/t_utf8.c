@@ -1,10 +1,13 @@
 /*
- * t_utf8.c: UTF-8 repair.  Fixed cases from Unicode's table 3-7 and its
- * "maximal subpart" examples; with --filter, repairs hex lines from stdin
- * so t-utf8.sh can compare thousands of random strings with Python.
+ * t_utf8.c: UTF-8 repair, through json_str(), the one path cofetch's
+ * output takes.  Fixed cases from Unicode's table 3-7 and its "maximal
+ * subpart" examples; with --filter, writes each hex line of stdin as a
+ * JSON string, so t-utf8.sh can check thousands of random strings
+ * against Python.
  */
 #include <stdlib.h>
 
+#include "../../src/json.h"
 #include "../../src/utf8.h"
 #include "unit.h"
 
@@ -49,13 +52,12 @@ unhex(const char *s, char *out)
 	return n;
 }
 
-/* Reads one hex string a line, writes the repaired bytes in hex. */
+/* Reads one hex string a line, writes it as a JSON string a line. */
 static int
 filter(void)
 {
 	char		line[8192], bytes[4096];
 	struct buf	b;
-	size_t		i;
 	int		n;
 
 	buf_init(&b);
@@ -63,13 +65,32 @@ filter(void)
 		line[strcspn(line, "\n")] = '\0';
 		n = unhex(line, bytes);
 		buf_reset(&b);
-		utf8_repair(&b, bytes, (size_t)n);
-		for (i = 0; i < b.len; i++)
-			printf("%02x", (unsigned char)b.data[i]);
-		printf("\n");
+		json_str(&b, bytes, (size_t)n);
+		printf("%.*s\n", (int)b.len, b.data);
 	}
 	buf_free(&b);
 	return 0;
+}
+
+/* What json_str() makes of s, without the quotes and escapes. */
+static void
+repaired(struct buf *b, const char *s, size_t len)
+{
+	struct buf	j;
+	size_t		i;
+
+	buf_init(&j);
+	json_str(&j, s, len);
+	buf_reset(b);
+	for (i = 1; i + 1 < j.len; i++) {
+		if (j.data[i] == '\\' && j.data[i + 1] == 'u') {
+			buf_addc(b, (char)strtol((char[]){ j.data[i + 4],
+			    j.data[i + 5], 0 }, NULL, 16));
+			i += 5;
+		} else
+			buf_addc(b, j.data[i]);
+	}
+	buf_free(&j);
 }
 
 int
@@ -82,8 +103,7 @@ main(int argc, char **argv)
 		return filter();
 	buf_init(&b);
 	for (i = 0; i < sizeof cases / sizeof cases[0]; i++) {
-		buf_reset(&b);
-		utf8_repair(&b, cases[i].in, cases[i].inlen);
+		repaired(&b, cases[i].in, cases[i].inlen);
 		CHECK_MEM(cases[i].name, b.data, b.len, cases[i].out,
 		    cases[i].outlen);
 	}
