@@ -292,6 +292,10 @@ format_json(struct buf *b, const struct result *r, int parts)
 		format_json_head(b, r);
 	if (parts & FORMAT_HEADERS)
 		format_json_headers(b, r);
+	if (parts & FORMAT_PATH) {
+		buf_adds(b, ",\"path\":");
+		json_strz(b, r->path);
+	}
 	buf_add(b, "}\n", 2);
 }
 
@@ -310,5 +314,7 @@ format_result(struct buf *b, const struct result *r, enum format fmt,
 	case FMT_TEXT:
 		format_text(b, r);
 		break;
+	case FMT_BODY:
+		break;		/* the sink writes the body itself */
 	}
 }

@@ -10,12 +10,14 @@
 enum format {
 	FMT_TEXT,
 	FMT_JSON,
-	FMT_HEAD
+	FMT_HEAD,
+	FMT_BODY		/* bodies themselves: the sink writes them */
 };
 
 /* Parts of a json line that are there only when asked for. */
 #define FORMAT_HEAD	0x1	/* -n: "head" */
 #define FORMAT_HEADERS	0x2	/* --with-headers: "headers" */
+#define FORMAT_PATH	0x4	/* -o: "path" */
 
 void	format_result(struct buf *, const struct result *, enum format, int);
 

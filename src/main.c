@@ -24,8 +24,10 @@
 #include "msg.h"
 #include "opts.h"
 #include "result.h"
+#include "save.h"
 #include "sched.h"
 #include "sink.h"
+#include "spool.h"
 #include "xfer.h"
 
 #define EXIT_OK		0
@@ -37,6 +39,12 @@
 #define FDS_PER_JOB	2
 #define FDS_RESERVED	64
 
+/*
+ * -f body: what all held bodies may keep in memory together; the rest
+ * waits in a temporary file.
+ */
+#define BODY_MEMORY	(16 * 1024 * 1024)
+
 struct app {
 	struct config		 cfg;
 	struct event_base	*base;
@@ -44,6 +52,8 @@ struct app {
 	struct sink		*sink;
 	struct dns		*dns;
 	struct xfer		*xfer;
+	struct spool		*spool;		/* -f body */
+	struct saver		*saver;		/* -o */
 	struct sched		*sched;
 	struct event		*sigev;		/* a signal reached the loop */
 	int			 signal;	/* the one that stopped us */
@@ -237,6 +247,9 @@ app_free(struct app *app)
 	dns_free(app->dns);
 	input_free(app->input);
 	sink_free(app->sink);
+	if (app->spool != NULL)
+		spool_free(app->spool);
+	save_free(app->saver);
 	event_free(app->sigev);
 	close(signal_pipe[0]);
 	close(signal_pipe[1]);
@@ -251,6 +264,8 @@ app_fail_early(struct app *app)
 {
 	if (app->input != NULL)
 		input_free(app->input);
+	if (app->dns != NULL)
+		dns_free(app->dns);
 	event_base_free(app->base);
 	curl_global_cleanup();
 	opts_free(&app->cfg);
@@ -286,8 +301,14 @@ main(int argc, char **argv)
 		return app_fail_early(&app);
 	if ((app.dns = dns_new(app.base, &app.cfg)) == NULL)
 		return app_fail_early(&app);
+	if (app.cfg.output_dir != NULL &&
+	    (app.saver = save_new(app.cfg.output_dir)) == NULL)
+		return app_fail_early(&app);
+	if (app.cfg.format == FMT_BODY)
+		app.spool = spool_new(BODY_MEMORY);
 	app.sink = sink_new(app.base, &app.cfg);
-	app.xfer = xfer_new(app.base, &app.cfg, sched_wake);
+	app.xfer = xfer_new(app.base, &app.cfg, sched_wake, app.spool,
+	    app.saver);
 	app.sched = sched_new(app.base, &app.cfg, app.input, app.sink,
 	    app.dns, app.xfer);
 	input_on_readable(app.input, sched_kick, app.sched);

@@ -136,11 +136,10 @@ set_format(struct config *c, const char *arg)
 	else if (strcmp(arg, "head") == 0)
 		c->format = FMT_HEAD;
 	else if (strcmp(arg, "body") == 0)
-		return opts_bad("format", arg, "not available in this "
-		    "version yet (text, json and head are)");
+		c->format = FMT_BODY;
 	else
 		return opts_bad("format", arg, "unknown format "
-		    "(text, json or head)");
+		    "(text, json, head or body)");
 	return 0;
 }
 
@@ -164,6 +163,15 @@ set_max_bytes(struct config *c, const char *arg)
 	if (opts_uint("max-bytes", arg, 1, (unsigned long)-1, &v) != 0)
 		return -1;
 	c->max_bytes = v;
+	return 0;
+}
+
+static int
+set_output_dir(struct config *c, const char *arg)
+{
+	if (arg[0] == '\0')
+		return opts_bad("output-dir", arg, "no directory");
+	c->output_dir = arg;
 	return 0;
 }
 
@@ -315,8 +323,9 @@ static const struct opt opts_table[] = {
 	    "as they complete)", FLAG(keep_order, 1) },
 	{ "window", 0, "N", "with -k, results held at most while an earlier "
 	    "one runs (default 1024 or 4 x jobs)", SET(set_window) },
-	{ "format", 'f', "FMT", "text (default) or json, one line per URL; or "
-	    "head, each page's first lines", SET(set_format) },
+	{ "format", 'f', "FMT", "text (default) or json, one line per URL; "
+	    "head, each page's first lines; or body, the bodies themselves",
+	    SET(set_format) },
 	{ "lines", 'n', "N", "lines of each body for head, and for json's "
 	    "\"head\" field (default 3)", SET(set_lines) },
 	{ "max-bytes", 0, "N", "stop each body after N bytes (truncated, "
@@ -324,6 +333,14 @@ static const struct opt opts_table[] = {
 	{ "with-headers", 0, NULL, "json gains \"headers\": the final "
 	    "response's, lower-cased names to arrays of values",
 	    FLAG(with_headers, 1) },
+	{ "title-only", 0, NULL, "stop each HTML body once its title is in "
+	    "(json: bytes counts what was read, truncated is true)",
+	    FLAG(title_only, 1) },
+	{ "output-dir", 'o', "DIR", "save each body to a file in DIR, named "
+	    "from its index and URL; json gains \"path\"", SET(set_output_dir) },
+	{ "progress", 0, NULL, "a progress line on standard error (default: "
+	    "when it is a terminal)", FLAG(progress, 1) },
+	{ "no-progress", 0, NULL, "no progress line", FLAG(progress, 0) },
 	{ "quiet", 'q', NULL, "no end-of-run summary on standard error",
 	    FLAG(quiet, 1) },
 	{ "verbose", 'v', NULL, "more messages on standard error",
@@ -456,6 +473,7 @@ opts_defaults(struct config *c)
 	c->follow = 1;
 	c->max_redirects = 10;
 	c->dns_timeout_ms = 5000;
+	c->progress = -1;
 }
 
 /* getopt_long's tables, built from opts_table. */

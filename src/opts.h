@@ -22,6 +22,9 @@ struct config {
 	int		  lines_given;		/* -n was given: json "head" */
 	uint64_t	  max_bytes;		/* --max-bytes; 0: no bound */
 	int		  with_headers;		/* json "headers" */
+	int		  title_only;		/* stop once the title is in */
+	const char	 *output_dir;		/* -o */
+	int		  progress;		/* -1: when stderr is a tty */
 	int		  quiet;
 	int		  verbose;
 	int		  follow;

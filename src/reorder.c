@@ -20,13 +20,15 @@ reorder_init(struct reorder *w, size_t cap)
 	w->held = 0;
 }
 
+/* Frees the window and, through free_item, the items still held. */
 void
-reorder_free(struct reorder *w)
+reorder_free(struct reorder *w, void (*free_item)(void *))
 {
 	size_t	i;
 
 	for (i = 0; i < w->cap; i++)
-		free(w->slots[i].data);
+		if (w->slots[i].ready)
+			free_item(w->slots[i].item);
 	free(w->slots);
 	w->slots = NULL;
 }
@@ -38,9 +40,9 @@ reorder_fits(const struct reorder *w, uint64_t index)
 	return index >= w->next && index - w->next < w->cap;
 }
 
-/* Stores the result for index, taking ownership of data. */
+/* Stores the result for index, taking ownership of item. */
 void
-reorder_put(struct reorder *w, uint64_t index, char *data, size_t len)
+reorder_put(struct reorder *w, uint64_t index, void *item)
 {
 	struct reorder_slot	*s;
 
@@ -51,23 +53,21 @@ reorder_put(struct reorder *w, uint64_t index, char *data, size_t len)
 	if (s->ready)
 		msg_fatal("reorder: index %llu stored twice",
 		    (unsigned long long)index);
-	s->data = data;
-	s->len = len;
+	s->item = item;
 	s->ready = 1;
 	w->held++;
 }
 
 /* Takes the next result in order if it has arrived; the caller frees it. */
 int
-reorder_pop(struct reorder *w, char **data, size_t *len)
+reorder_pop(struct reorder *w, void **item)
 {
 	struct reorder_slot	*s = &w->slots[w->next % w->cap];
 
 	if (!s->ready)
 		return 0;
-	*data = s->data;
-	*len = s->len;
-	s->data = NULL;
+	*item = s->item;
+	s->item = NULL;
 	s->ready = 0;
 	w->next++;
 	w->held--;

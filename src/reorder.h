@@ -10,8 +10,7 @@
 #include <stdint.h>
 
 struct reorder_slot {
-	char	*data;
-	size_t	 len;
+	void	*item;		/* the caller's: a line, a held body */
 	int	 ready;
 };
 
@@ -23,10 +22,10 @@ struct reorder {
 };
 
 void	reorder_init(struct reorder *, size_t);
-void	reorder_free(struct reorder *);
+void	reorder_free(struct reorder *, void (*)(void *));
 int	reorder_fits(const struct reorder *, uint64_t);
-void	reorder_put(struct reorder *, uint64_t, char *, size_t);
-int	reorder_pop(struct reorder *, char **, size_t *);
+void	reorder_put(struct reorder *, uint64_t, void *);
+int	reorder_pop(struct reorder *, void **);
 int	reorder_pass(struct reorder *, uint64_t);
 
 #endif

@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "result.h"
+#include "spool.h"
 #include "xmalloc.h"
 
 static const char *const err_names[ERR__COUNT] = {
@@ -56,6 +57,10 @@ result_clear(struct result *r)
 	free(r->title);
 	free(r->head);
 	free(r->headers);
+	free(r->path);
+	body_free(r->body);
+	r->body = NULL;
+	r->path = NULL;
 	r->message = r->effective_url = r->content_type = r->title = NULL;
 	r->head = r->headers = NULL;
 	r->head_len = r->headers_len = 0;

@@ -8,6 +8,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+struct body;
+
 enum err_kind {
 	ERR_NONE,
 	ERR_DNS,
@@ -56,6 +58,8 @@ struct result {
 	size_t			 head_len;
 	char			*headers;	/* "name: value\n" lines, as sent */
 	size_t			 headers_len;
+	struct body		*body;		/* -f body: the body, held */
+	char			*path;		/* -o: where the body was saved */
 	struct result_times	 time;
 };
 

@@ -28,14 +28,22 @@
 #include "opts.h"
 #include "reorder.h"
 #include "sink.h"
+#include "spool.h"
 #include "xmalloc.h"
 
 #define SINK_FLUSH_AT	65536
+
+/* A line waiting in the -k window. */
+struct sink_line {
+	size_t	len;
+	char	data[];
+};
 
 struct sink {
 	const struct config	*cfg;
 	struct buf		 out;		/* whole lines not yet written */
 	struct buf		 line;		/* scratch for -k */
+	void			(*free_item)(void *); /* of the window */
 	struct reorder		 window;
 	struct event		*watch;		/* reader of a pipe gone */
 	enum sink_state		 state;
@@ -83,6 +91,12 @@ sink_watch_stdout(struct sink *k, struct event_base *base)
 	}
 }
 
+static void
+sink_free_body(void *b)
+{
+	body_free(b);
+}
+
 struct sink *
 sink_new(struct event_base *base, const struct config *cfg)
 {
@@ -91,11 +105,13 @@ sink_new(struct event_base *base, const struct config *cfg)
 	k = xcalloc(1, sizeof *k);
 	k->cfg = cfg;
 	k->parts = (cfg->lines_given ? FORMAT_HEAD : 0) |
-	    (cfg->with_headers ? FORMAT_HEADERS : 0);
+	    (cfg->with_headers ? FORMAT_HEADERS : 0) |
+	    (cfg->output_dir != NULL ? FORMAT_PATH : 0);
 	buf_init(&k->out);
 	buf_init(&k->line);
 	if (cfg->keep_order)
 		reorder_init(&k->window, cfg->window);
+	k->free_item = cfg->format == FMT_BODY ? sink_free_body : free;
 	sink_watch_stdout(k, base);
 	return k;
 }
@@ -106,7 +122,7 @@ sink_free(struct sink *k)
 	if (k->watch != NULL)
 		event_free(k->watch);
 	if (k->cfg->keep_order)
-		reorder_free(&k->window);
+		reorder_free(&k->window, k->free_item);
 	buf_free(&k->out);
 	buf_free(&k->line);
 	free(k);
@@ -139,27 +155,89 @@ sink_count(struct sink *k, const struct result *r)
 		k->counts.failed++;
 }
 
-void
-sink_emit(struct sink *k, const struct result *r)
+/* -f body: the body's bytes, read back from memory and the spool. */
+static void
+sink_put_body(struct sink *k, const struct body *b)
 {
-	char	*data;
-	size_t	 len;
+	uint64_t	at = 0;
+	ssize_t		n;
 
-	if (k->state != SINK_OK)
-		return;
-	sink_count(k, r);
+	while (b != NULL && k->state == SINK_OK && at < b->len) {
+		buf_grow(&k->out, SINK_FLUSH_AT);
+		n = body_read(b, at, k->out.data + k->out.len, SINK_FLUSH_AT);
+		if (n <= 0) {
+			msg_warn("cannot read a held body back: %s",
+			    n < 0 ? strerror(errno) : "it is short");
+			sink_closed(k, SINK_FAILED);
+			return;
+		}
+		k->out.len += (size_t)n;
+		at += (uint64_t)n;
+		if (k->out.len >= SINK_FLUSH_AT)
+			sink_flush(k);
+	}
+}
+
+/*
+ * Bodies leave whole, in output order; a failure has no body, so it is
+ * told on standard error, where it cannot mix with them.
+ */
+static void
+sink_emit_body(struct sink *k, struct result *r)
+{
+	struct body	*b = r->body;
+	void		*item;
+
+	r->body = NULL;
+	if (r->error != ERR_NONE && !k->cfg->quiet)
+		msg_warn("%s: %s: %s", r->url, err_name(r->error),
+		    r->message != NULL ? r->message : "");
+	if (k->cfg->keep_order && !reorder_pass(&k->window, r->index)) {
+		reorder_put(&k->window, r->index, b);
+		b = NULL;
+	}
+	sink_put_body(k, b);
+	body_free(b);
+	while (k->cfg->keep_order && reorder_pop(&k->window, &item)) {
+		sink_put_body(k, item);
+		body_free(item);
+	}
+}
+
+static void
+sink_emit_line(struct sink *k, const struct result *r)
+{
+	struct sink_line	*held;
+	void			*item;
+
 	if (!k->cfg->keep_order || reorder_pass(&k->window, r->index))
 		format_result(&k->out, r, k->cfg->format, k->parts);
 	else {
 		buf_reset(&k->line);
 		format_result(&k->line, r, k->cfg->format, k->parts);
-		reorder_put(&k->window, r->index,
-		    xmemdup(k->line.data, k->line.len), k->line.len);
+		held = xmalloc(sizeof *held + k->line.len);
+		held->len = k->line.len;
+		memcpy(held->data, k->line.data, k->line.len);
+		reorder_put(&k->window, r->index, held);
 	}
-	while (k->cfg->keep_order && reorder_pop(&k->window, &data, &len)) {
-		buf_add(&k->out, data, len);
-		free(data);
+	while (k->cfg->keep_order && reorder_pop(&k->window, &item)) {
+		held = item;
+		buf_add(&k->out, held->data, held->len);
+		free(held);
 	}
+}
+
+/* Takes what the sink keeps of r (a -f body body); r stays the caller's. */
+void
+sink_emit(struct sink *k, struct result *r)
+{
+	if (k->state != SINK_OK)
+		return;
+	sink_count(k, r);
+	if (k->cfg->format == FMT_BODY)
+		sink_emit_body(k, r);
+	else
+		sink_emit_line(k, r);
 	if (k->out.len >= SINK_FLUSH_AT)
 		sink_flush(k);
 }

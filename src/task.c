@@ -16,6 +16,7 @@
 #include "msg.h"
 #include "opts.h"
 #include "sched.h"
+#include "spool.h"
 #include "task.h"
 #include "xfer.h"
 #include "xmalloc.h"
@@ -33,7 +34,7 @@ task_new(struct sched *s, uint64_t index, const char *url, size_t len)
 	t->url = xmemdup(url, len);
 	t->hop_url = t->url;
 	t->method = sched_config(s)->method;
-	t->body = sched_config(s)->data;
+	t->data = sched_config(s)->data;
 	if (sched_config(s)->format == FMT_HEAD || sched_config(s)->lines_given) {
 		t->preview = xmalloc(sizeof *t->preview);
 		preview_init(t->preview, sched_config(s)->lines);
@@ -62,6 +63,12 @@ task_free(struct task *t)
 		buf_free(t->headers);
 		free(t->headers);
 	}
+	body_free(t->content);
+	if (t->file != NULL) {
+		save_discard(t->file);
+		free(t->file);
+	}
+	free(t->io_error);
 	url_target_clear(&t->target);
 	url_target_clear(&t->origin);
 	result_clear(&t->res);
@@ -104,7 +111,7 @@ task_redirect_method(struct task *t, long status)
 	if (t->method != NULL && strcmp(t->method, "HEAD") == 0)
 		return;
 	t->method = NULL;
-	t->body = NULL;
+	t->data = NULL;
 }
 
 /*

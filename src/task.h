@@ -12,6 +12,7 @@
 #include "dnscache.h"
 #include "preview.h"
 #include "result.h"
+#include "save.h"
 #include "sema.h"
 #include "url.h"
 
@@ -43,10 +44,13 @@ struct task {
 	struct url_target	 origin;	/* the first hop's */
 	char			*location;	/* where this hop redirects */
 	const char		*method;	/* NULL: GET (POST with body) */
-	const char		*body;		/* NULL: none */
+	const char		*data;		/* request body; NULL: none */
 	int			 hops;
 	struct preview		*preview;	/* -f head or -n: first lines */
 	struct buf		*headers;	/* --with-headers: this hop's */
+	struct body		*content;	/* -f body: this attempt's body */
+	struct saved		*file;		/* -o: where it is being saved */
+	char			*io_error;	/* why content or file failed */
 	int			 stopped;	/* the body was cut on purpose */
 	struct result		 res;
 	struct dns_waiter	 dnsw;

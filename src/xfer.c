@@ -31,7 +31,9 @@
 #include "clock.h"
 #include "msg.h"
 #include "opts.h"
+#include "save.h"
 #include "sched.h"
+#include "spool.h"
 #include "task.h"
 #include "xfer.h"
 #include "xmalloc.h"
@@ -51,6 +53,8 @@ struct xfer {
 	struct curl_slist	*headers;	/* -H, as given */
 	struct curl_slist	*headers_foreign; /* without credentials */
 	char			 user_agent[64];
+	struct spool		*spool;		/* -f body: bodies held here */
+	struct saver		*saver;		/* -o: bodies saved here */
 };
 
 static void	xfer_drain(struct xfer *);
@@ -202,6 +206,18 @@ xfer_follows(const struct config *c, long status)
 	    status == 307 || status == 308);
 }
 
+/* Runs inside curl: a body that cannot be kept ends its transfer. */
+static size_t
+xfer_io_failed(struct task *t, const char *what)
+{
+	char	msg[256];
+
+	snprintf(msg, sizeof msg, "%s: %s", what, strerror(errno));
+	free(t->io_error);
+	t->io_error = xstrdup(msg);
+	return CURL_WRITEFUNC_ERROR;
+}
+
 /*
  * Runs inside curl: record only.  Once the body has given what the output
  * needs (the preview's lines, --max-bytes), the transfer is ended here on
@@ -228,7 +244,13 @@ xfer_write_cb(char *data, size_t size, size_t n, void *arg)
 		t->stopped = 1;
 	}
 	t->res.bytes += len;
-	if (t->preview != NULL && preview_feed(t->preview, data, len))
+	if (t->content != NULL && body_add(t->content, data, len) != 0)
+		return xfer_io_failed(t, "cannot hold the body");
+	if (t->file != NULL && save_write(t->file, data, len) != 0)
+		return xfer_io_failed(t, "cannot save the body");
+	/* The preview alone may end the body, not when it is kept whole. */
+	if (t->preview != NULL && preview_feed(t->preview, data, len) &&
+	    t->content == NULL && t->file == NULL)
 		t->stopped = 1;
 	if (t->stopped) {
 		t->res.truncated = 1;
@@ -272,9 +294,10 @@ xfer_headers(struct xfer *x, const struct config *cfg)
 	}
 }
 
+/* spool (-f body) and saver (-o) are the caller's, and may be NULL. */
 struct xfer *
 xfer_new(struct event_base *base, const struct config *cfg,
-    void (*done)(struct task *))
+    void (*done)(struct task *), struct spool *spool, struct saver *saver)
 {
 	struct xfer	*x;
 
@@ -282,6 +305,8 @@ xfer_new(struct event_base *base, const struct config *cfg,
 	x->base = base;
 	x->cfg = cfg;
 	x->done = done;
+	x->spool = spool;
+	x->saver = saver;
 	x->pool = xcalloc(cfg->jobs, sizeof *x->pool);
 	snprintf(x->user_agent, sizeof x->user_agent, "cofetch/%s",
 	    PACKAGE_VERSION);
@@ -387,10 +412,10 @@ xfer_transport(const struct config *c, const struct task *t, CURL *e)
 static void
 xfer_request(const struct task *t, CURL *e)
 {
-	if (t->body != NULL) {
+	if (t->data != NULL) {
 		curl_easy_setopt(e, CURLOPT_POSTFIELDSIZE_LARGE,
-		    (curl_off_t)strlen(t->body));
-		curl_easy_setopt(e, CURLOPT_POSTFIELDS, t->body);
+		    (curl_off_t)strlen(t->data));
+		curl_easy_setopt(e, CURLOPT_POSTFIELDS, t->data);
 		if (t->method != NULL && strcmp(t->method, "POST") != 0)
 			curl_easy_setopt(e, CURLOPT_CUSTOMREQUEST, t->method);
 	} else if (t->method != NULL && strcmp(t->method, "HEAD") == 0)
@@ -436,6 +461,21 @@ xfer_setup(struct xfer *x, struct task *t, CURL *e, long budget_ms)
 	xfer_resolve_entry(t, e);
 }
 
+/* Where this attempt's body is kept (-f body) or saved (-o), emptied. */
+static int
+xfer_body_begin(struct xfer *x, struct task *t)
+{
+	if (x->spool != NULL && t->content == NULL)
+		t->content = body_new(x->spool);
+	else if (t->content != NULL)
+		body_reset(t->content);
+	if (x->saver != NULL && t->file == NULL) {
+		t->file = xmalloc(sizeof *t->file);
+		save_begin(x->saver, t->file, t->res.index, t->url);
+	}
+	return t->file != NULL ? save_truncate(t->file) : 0;
+}
+
 /* Starts the task's attempt; its timeout counts from its permit. */
 void
 xfer_start(struct xfer *x, struct task *t)
@@ -451,6 +491,12 @@ xfer_start(struct xfer *x, struct task *t)
 	t->stopped = 0;
 	if (t->preview != NULL)
 		preview_reset(t->preview);
+	if (xfer_body_begin(x, t) != 0) {
+		result_fail(&t->res, ERR_OTHER, "cannot save the body: %s",
+		    strerror(errno));
+		x->done(t);
+		return;
+	}
 	t->errbuf[0] = '\0';
 	t->t_xfer = clock_us();
 	budget_ms = (long)(x->cfg->timeout_ms - (t->t_xfer - t->t_start) / 1000);
@@ -644,6 +690,10 @@ xfer_classify(struct task *t, CURLcode rc)
 
 	if (rc == CURLE_WRITE_ERROR && t->stopped)
 		rc = CURLE_OK;		/* we ended it: we had enough */
+	if (rc == CURLE_WRITE_ERROR && t->io_error != NULL) {
+		result_fail(r, ERR_OTHER, "%s", t->io_error);
+		return;
+	}
 	xfer_head(t, rc);
 	if (rc == CURLE_OK) {
 		if (r->status >= 400)
@@ -652,6 +702,33 @@ xfer_classify(struct task *t, CURLcode rc)
 	}
 	result_fail(r, xfer_err_kind(rc), "%s", t->errbuf[0] != '\0' ?
 	    t->errbuf : curl_easy_strerror(rc));
+}
+
+/*
+ * The final response's body goes to the result (-f body) and its file
+ * gets its name (-o); error statuses included, transport failures not.
+ */
+static void
+xfer_keep(struct task *t)
+{
+	struct result	*r = &t->res;
+	char		 err[512];
+	int		 has_body;
+
+	if (t->location != NULL)
+		return;		/* a hop on the way: its body was drained */
+	has_body = r->status > 0 &&
+	    (r->error == ERR_NONE || r->error == ERR_HTTP);
+	if (t->file != NULL && has_body) {
+		if ((r->path = save_commit(t->file, err, sizeof err)) == NULL) {
+			result_fail(r, ERR_OTHER, "%s", err);
+			has_body = 0;
+		}
+	}
+	if (t->content != NULL && has_body) {
+		r->body = t->content;
+		t->content = NULL;
+	}
 }
 
 static void
@@ -683,6 +760,7 @@ xfer_drain(struct xfer *x)
 		xfer_collect(t, t->easy);
 		xfer_classify(t, m->data.result);
 		xfer_location(x, t, t->easy);
+		xfer_keep(t);
 		xfer_release(x, t);
 		x->done(t);
 	}

@@ -8,10 +8,12 @@
 
 struct event_base;
 struct config;
+struct saver;
+struct spool;
 struct task;
 
 struct xfer	*xfer_new(struct event_base *, const struct config *,
-		    void (*)(struct task *));
+		    void (*)(struct task *), struct spool *, struct saver *);
 void		 xfer_free(struct xfer *);
 void		 xfer_start(struct xfer *, struct task *);
 void		 xfer_abort(struct xfer *, struct task *);

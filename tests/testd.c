@@ -11,6 +11,7 @@
  * http (evhttp): /status/N /bytes/N /lines/N /delay/MS[/x] /drip/N/MS
  *   /endless /redirect/N /to/CODE?URL /echo[/KEY] /seen/KEY /gzip/N
  *   /preview /headers /stall /hang /utf8/bad /stats /stats/reset /dns/NAME
+ *   /blob/N/SEED /page?ct=TYPE&b=BODY
  * raw (hand-made responses): /reset /close /garbage /ctype-bad
  * blackhole: a listener whose backlog is full, so connects time out.
  * dns (UDP, evdns): names under .test answer 127.0.0.1, and the name says
@@ -467,6 +468,83 @@ route_utf8_bad(struct server *srv, struct evhttp_request *req)
 	reply(srv, req, 200, body, sizeof body - 1);
 }
 
+/*
+ * /blob/N/SEED: N bytes (up to 64 MiB) of a byte stream fixed by SEED,
+ * every byte value in it, so two bodies differ and order can be checked.
+ */
+static void
+route_blob(struct server *srv, struct evhttp_request *req, long n, long seed)
+{
+	struct evbuffer	*b;
+	unsigned char	 chunk[4096];
+	uint32_t	 x = (uint32_t)seed * 2654435761u + 1;
+	size_t		 i, len;
+
+	if (n < 0 || n > 64L * 1024 * 1024) {
+		reply_str(srv, req, 400, "0..64 MiB\n");
+		return;
+	}
+	b = evbuffer_new();
+	while (n > 0) {
+		len = n < (long)sizeof chunk ? (size_t)n : sizeof chunk;
+		for (i = 0; i < len; i++) {
+			x ^= x << 13;
+			x ^= x >> 17;
+			x ^= x << 5;
+			chunk[i] = (unsigned char)(x >> 24);
+		}
+		evbuffer_add(b, chunk, len);
+		n -= (long)len;
+	}
+	evhttp_send_reply(req, 200, "OK", b);
+	evbuffer_free(b);
+	srv->inflight--;
+}
+
+/* A query parameter's value, percent-decoded (the caller frees it). */
+static char *
+query_param(const char *uri, const char *name, size_t *len)
+{
+	const char	*p = strchr(uri, '?');
+	size_t		 n = strlen(name);
+	char		*raw, *v;
+
+	while (p != NULL) {
+		p++;
+		if (strncmp(p, name, n) == 0 && p[n] == '=') {
+			raw = strndup(p + n + 1, strcspn(p + n + 1, "&"));
+			v = evhttp_uridecode(raw, 0, len);
+			free(raw);
+			return v;
+		}
+		p = strchr(p, '&');
+	}
+	return NULL;
+}
+
+/*
+ * /page?ct=TYPE&b=BODY: a body of any bytes (but NUL) with any
+ * Content-Type, both percent-encoded: titles in every charset.
+ */
+static void
+route_page(struct server *srv, struct evhttp_request *req)
+{
+	const char	*uri = evhttp_request_get_uri(req);
+	char		*ct, *body;
+	size_t		 len = 0, ctlen;
+
+	if ((body = query_param(uri, "b", &len)) == NULL) {
+		reply_str(srv, req, 400, "no b=\n");
+		return;
+	}
+	if ((ct = query_param(uri, "ct", &ctlen)) != NULL)
+		evhttp_add_header(evhttp_request_get_output_headers(req),
+		    "Content-Type", ct);
+	reply(srv, req, 200, body, len);
+	free(ct);
+	free(body);
+}
+
 /* /headers: a header sent twice, and names in mixed case. */
 static void
 route_headers(struct server *srv, struct evhttp_request *req)
@@ -536,6 +614,10 @@ http_cb(struct evhttp_request *req, void *arg)
 		route_redirect(srv, req, a);
 	else if (sscanf(path, "/to/%ld", &a) == 1)
 		route_to(srv, req, a);
+	else if (sscanf(path, "/blob/%ld/%ld", &a, &b) == 2)
+		route_blob(srv, req, a, b);
+	else if (strncmp(path, "/page?", 6) == 0)
+		route_page(srv, req);
 	else if (sscanf(path, "/gzip/%ld", &a) == 1)
 		route_gzip(srv, req, a);
 	else if (strncmp(path, "/echo", 5) == 0)

@@ -14,20 +14,20 @@ put(struct reorder *w, uint64_t i)
 	char	s[32];
 	int	n = snprintf(s, sizeof s, "%llu", (unsigned long long)i);
 
-	reorder_put(w, i, xmemdup(s, (size_t)n), (size_t)n);
+	reorder_put(w, i, xmemdup(s, (size_t)n + 1));
 }
 
 /* Pops everything ready into a comma list. */
 static void
 drain(struct reorder *w, char *out, size_t outlen)
 {
-	char	*d;
-	size_t	 len, used = 0;
+	void	*d;
+	size_t	 used = 0;
 
 	out[0] = '\0';
-	while (reorder_pop(w, &d, &len)) {
-		used += (size_t)snprintf(out + used, outlen - used, "%s%.*s",
-		    used ? "," : "", (int)len, d);
+	while (reorder_pop(w, &d)) {
+		used += (size_t)snprintf(out + used, outlen - used, "%s%s",
+		    used ? "," : "", (char *)d);
 		free(d);
 	}
 }
@@ -58,7 +58,7 @@ main(void)
 	CHECK("4,5 after the pass", strcmp(out, "4,5") == 0);
 	CHECK("refuses the past", !reorder_fits(&w, 2));
 	put(&w, 7);
-	reorder_free(&w);
+	reorder_free(&w, free);
 	CHECK("free with held data", 1);
 	return unit_done("t_reorder");
 }
