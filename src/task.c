@@ -39,6 +39,10 @@ task_new(struct sched *s, uint64_t index, const char *url, size_t len)
 		t->preview = xmalloc(sizeof *t->preview);
 		preview_init(t->preview, sched_config(s)->lines);
 	}
+	if (sched_config(s)->format == FMT_JSON || t->preview != NULL) {
+		t->html = xmalloc(sizeof *t->html);
+		html_init(t->html);
+	}
 	if (sched_config(s)->with_headers) {
 		t->headers = xmalloc(sizeof *t->headers);
 		buf_init(t->headers);
@@ -58,6 +62,10 @@ task_free(struct task *t)
 	if (t->preview != NULL) {
 		preview_free(t->preview);
 		free(t->preview);
+	}
+	if (t->html != NULL) {
+		html_free(t->html);
+		free(t->html);
 	}
 	if (t->headers != NULL) {
 		buf_free(t->headers);

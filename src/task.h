@@ -10,6 +10,7 @@
 #include <sys/queue.h>
 
 #include "dnscache.h"
+#include "html.h"
 #include "preview.h"
 #include "result.h"
 #include "save.h"
@@ -47,6 +48,8 @@ struct task {
 	const char		*data;		/* request body; NULL: none */
 	int			 hops;
 	struct preview		*preview;	/* -f head or -n: first lines */
+	struct html		*html;		/* json's title, head's charset */
+	int			 body_seen;	/* this hop's body has begun */
 	struct buf		*headers;	/* --with-headers: this hop's */
 	struct body		*content;	/* -f body: this attempt's body */
 	struct saved		*file;		/* -o: where it is being saved */

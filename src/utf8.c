@@ -76,3 +76,40 @@ utf8_put(struct buf *b, const unsigned char *s, size_t len)
 		buf_add(b, s, n);
 	return n;
 }
+
+/* Appends code point cp; U+FFFD for a surrogate or one beyond U+10FFFF. */
+void
+utf8_encode(struct buf *b, int32_t cp)
+{
+	if (cp < 0 || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff)) {
+		buf_add(b, UTF8_REPLACEMENT, 3);
+	} else if (cp < 0x80) {
+		buf_addc(b, (char)cp);
+	} else if (cp < 0x800) {
+		buf_addc(b, (char)(0xc0 | (cp >> 6)));
+		buf_addc(b, (char)(0x80 | (cp & 0x3f)));
+	} else if (cp < 0x10000) {
+		buf_addc(b, (char)(0xe0 | (cp >> 12)));
+		buf_addc(b, (char)(0x80 | ((cp >> 6) & 0x3f)));
+		buf_addc(b, (char)(0x80 | (cp & 0x3f)));
+	} else {
+		buf_addc(b, (char)(0xf0 | (cp >> 18)));
+		buf_addc(b, (char)(0x80 | ((cp >> 12) & 0x3f)));
+		buf_addc(b, (char)(0x80 | ((cp >> 6) & 0x3f)));
+		buf_addc(b, (char)(0x80 | (cp & 0x3f)));
+	}
+}
+
+int
+utf8_valid(const unsigned char *s, size_t len)
+{
+	size_t	i = 0;
+	int32_t	cp;
+
+	while (i < len) {
+		i += utf8_next(s + i, len - i, &cp);
+		if (cp < 0)
+			return 0;
+	}
+	return 1;
+}

@@ -28,13 +28,16 @@
 #include <event2/event.h>
 
 #include "buf.h"
+#include "charset.h"
 #include "clock.h"
+#include "html.h"
 #include "msg.h"
 #include "opts.h"
 #include "save.h"
 #include "sched.h"
 #include "spool.h"
 #include "task.h"
+#include "utf8.h"
 #include "xfer.h"
 #include "xmalloc.h"
 
@@ -218,10 +221,38 @@ xfer_io_failed(struct task *t, const char *what)
 	return CURL_WRITEFUNC_ERROR;
 }
 
+/* Runs inside curl: the first bytes of the body that counts. */
+static void
+xfer_body_seen(struct task *t)
+{
+	char	*ct = NULL;
+
+	t->body_seen = 1;
+	if (t->html == NULL)
+		return;
+	curl_easy_getinfo(t->easy, CURLINFO_CONTENT_TYPE, &ct);
+	html_begin(t->html, ct);
+}
+
+/*
+ * Whether the output has all it wants of the body, so the transfer may
+ * end early: only for a preview or --title-only, never for a body kept
+ * whole, and in json not before the title is known.
+ */
+static int
+xfer_has_enough(const struct task *t, const struct config *c, int lines_in)
+{
+	if (t->content != NULL || t->file != NULL)
+		return 0;
+	if (t->preview != NULL ? !lines_in : !c->title_only)
+		return 0;
+	return c->format != FMT_JSON || t->html == NULL || html_done(t->html);
+}
+
 /*
  * Runs inside curl: record only.  Once the body has given what the output
- * needs (the preview's lines, --max-bytes), the transfer is ended here on
- * purpose; the task reports that as success.
+ * needs (the preview's lines, the title, --max-bytes), the transfer is
+ * ended here on purpose; the task reports that as success.
  */
 static size_t
 xfer_write_cb(char *data, size_t size, size_t n, void *arg)
@@ -230,6 +261,7 @@ xfer_write_cb(char *data, size_t size, size_t n, void *arg)
 	const struct config	*c = sched_config(t->sched);
 	size_t			 len = size * n;
 	long			 code = 0;
+	int			 lines_in = 0;
 
 	/*
 	 * A redirect about to be followed: drain its body, keep nothing.
@@ -239,6 +271,8 @@ xfer_write_cb(char *data, size_t size, size_t n, void *arg)
 	curl_easy_getinfo(t->easy, CURLINFO_RESPONSE_CODE, &code);
 	if (xfer_follows(c, code))
 		return len;
+	if (!t->body_seen)
+		xfer_body_seen(t);
 	if (c->max_bytes > 0 && t->res.bytes + len > c->max_bytes) {
 		len = (size_t)(c->max_bytes - t->res.bytes);
 		t->stopped = 1;
@@ -248,9 +282,11 @@ xfer_write_cb(char *data, size_t size, size_t n, void *arg)
 		return xfer_io_failed(t, "cannot hold the body");
 	if (t->file != NULL && save_write(t->file, data, len) != 0)
 		return xfer_io_failed(t, "cannot save the body");
-	/* The preview alone may end the body, not when it is kept whole. */
-	if (t->preview != NULL && preview_feed(t->preview, data, len) &&
-	    t->content == NULL && t->file == NULL)
+	if (t->html != NULL)
+		html_feed(t->html, data, len);
+	if (t->preview != NULL)
+		lines_in = preview_feed(t->preview, data, len);
+	if (xfer_has_enough(t, c, lines_in))
 		t->stopped = 1;
 	if (t->stopped) {
 		t->res.truncated = 1;
@@ -489,6 +525,7 @@ xfer_start(struct xfer *x, struct task *t)
 	t->res.bytes = 0;
 	t->res.truncated = 0;
 	t->stopped = 0;
+	t->body_seen = 0;
 	if (t->preview != NULL)
 		preview_reset(t->preview);
 	if (xfer_body_begin(x, t) != 0) {
@@ -659,7 +696,38 @@ xfer_location(struct xfer *x, struct task *t, CURL *e)
 	t->location = xfer_info_str(e, CURLINFO_REDIRECT_URL);
 }
 
-/* The preview lines and headers become the result's, once a response came. */
+/*
+ * The preview's lines in UTF-8: from the declared charset, or for an HTML
+ * page that declares none and is not valid UTF-8, from windows-1252.  A
+ * body without a Content-Type is only repaired.
+ */
+static void
+xfer_head_lines(struct task *t)
+{
+	struct result	*r = &t->res;
+	struct buf	*l = &t->preview->lines;
+	const char	*cs = NULL;
+
+	if (t->html != NULL && t->body_seen) {
+		cs = html_charset(t->html);
+		if (cs == NULL && t->html->active == 1 &&
+		    t->res.content_type != NULL && l->len > 0 &&
+		    !utf8_valid((unsigned char *)l->data, l->len))
+			cs = "windows-1252";
+	}
+	free(r->head);
+	if (!charset_is_utf8(cs)) {
+		r->head = charset_to_utf8(cs, l->data, l->len, &r->head_len);
+		return;
+	}
+	r->head = xmemdup(l->len ? l->data : "", l->len);
+	r->head_len = l->len;
+}
+
+/*
+ * What the output shows of the final response, once one came: headers,
+ * preview lines and, in json, the title.
+ */
 static void
 xfer_head(struct task *t, CURLcode rc)
 {
@@ -673,14 +741,17 @@ xfer_head(struct task *t, CURLcode rc)
 		    t->headers->len);
 		r->headers_len = t->headers->len;
 	}
+	if (t->html != NULL && t->body_seen && t->html->active &&
+	    sched_config(t->sched)->format == FMT_JSON) {
+		html_end(t->html);
+		free(r->title);
+		r->title = html_title(t->html);
+	}
 	if (t->preview == NULL)
 		return;
 	if (rc == CURLE_OK)
 		preview_end(t->preview);
-	free(r->head);
-	r->head = xmemdup(t->preview->lines.data != NULL ?
-	    t->preview->lines.data : "", t->preview->lines.len);
-	r->head_len = t->preview->lines.len;
+	xfer_head_lines(t);
 }
 
 static void

@@ -9,9 +9,9 @@
  * its path and counted as "proxied" in /stats.
  *
  * http (evhttp): /status/N /bytes/N /lines/N /delay/MS[/x] /drip/N/MS
- *   /endless /redirect/N /to/CODE?URL /echo[/KEY] /seen/KEY /gzip/N
+ *   /endless[/html] /redirect/N /to/CODE?URL /echo[/KEY] /seen/KEY /gzip/N
  *   /preview /headers /stall /hang /utf8/bad /stats /stats/reset /dns/NAME
- *   /blob/N/SEED /page?ct=TYPE&b=BODY
+ *   /blob/N/SEED /page?ct=TYPE&b=BODY[&x=N]
  * raw (hand-made responses): /reset /close /garbage /ctype-bad
  * blackhole: a listener whose backlog is full, so connects time out.
  * dns (UDP, evdns): names under .test answer 127.0.0.1, and the name says
@@ -102,6 +102,16 @@ req_begin(struct server *srv)
 	srv->requests++;
 	if (++srv->inflight > srv->peak)
 		srv->peak = srv->inflight;
+}
+
+/* Replaces the text/plain every reply starts with. */
+static void
+content_type(struct evhttp_request *req, const char *type)
+{
+	struct evkeyvalq	*h = evhttp_request_get_output_headers(req);
+
+	evhttp_remove_header(h, "Content-Type");
+	evhttp_add_header(h, "Content-Type", type);
 }
 
 static void
@@ -220,6 +230,26 @@ tick_endless(struct held *h)
 		h->srv->endless_bytes += sizeof chunk;
 	}
 	held_arm(h, 1);
+}
+
+/* /endless, and /endless/html: a page whose head comes first. */
+static void
+route_endless(struct server *srv, struct evhttp_request *req, int html)
+{
+	static const char	head[] = "<!doctype html><html><head>"
+	    "<title>Endless &amp; more</title></head><body>\n";
+	struct evbuffer		*b;
+
+	if (html)
+		content_type(req, "text/html; charset=utf-8");
+	evhttp_send_reply_start(req, 200, "OK");
+	if (html) {
+		b = evbuffer_new();
+		evbuffer_add(b, head, sizeof head - 1);
+		evhttp_send_reply_chunk(req, b);
+		evbuffer_free(b);
+	}
+	held_new(srv, req, tick_endless, 0);
 }
 
 /* /stall and /hang: give up only after HOLD_MAX_MS. */
@@ -463,8 +493,7 @@ route_utf8_bad(struct server *srv, struct evhttp_request *req)
 {
 	static const char body[] = "bad \xff\xfe \xc0\xaf \xed\xa0\x80 end\n";
 
-	evhttp_add_header(evhttp_request_get_output_headers(req),
-	    "Content-Type", "text/plain; charset=\xff\xe2\x82");
+	content_type(req, "text/plain; charset=\xff\xe2\x82");
 	reply(srv, req, 200, body, sizeof body - 1);
 }
 
@@ -523,26 +552,44 @@ query_param(const char *uri, const char *name, size_t *len)
 }
 
 /*
- * /page?ct=TYPE&b=BODY: a body of any bytes (but NUL) with any
- * Content-Type, both percent-encoded: titles in every charset.
+ * /page?ct=TYPE&b=BODY[&x=N]: a body of any bytes (but NUL) with any
+ * Content-Type, both percent-encoded: titles in every charset.  With x=N,
+ * the first "@@" in BODY becomes N bytes of 'x' (up to 1 MiB), for pages
+ * longer than a URL can be.
  */
 static void
 route_page(struct server *srv, struct evhttp_request *req)
 {
 	const char	*uri = evhttp_request_get_uri(req);
-	char		*ct, *body;
-	size_t		 len = 0, ctlen;
+	struct evbuffer	*b;
+	char		*ct, *body, *x, *at, fill[4096];
+	size_t		 len = 0, n;
+	long		 pad = 0;
 
 	if ((body = query_param(uri, "b", &len)) == NULL) {
 		reply_str(srv, req, 400, "no b=\n");
 		return;
 	}
-	if ((ct = query_param(uri, "ct", &ctlen)) != NULL)
-		evhttp_add_header(evhttp_request_get_output_headers(req),
-		    "Content-Type", ct);
-	reply(srv, req, 200, body, len);
+	if ((x = query_param(uri, "x", &n)) != NULL)
+		pad = strtol(x, NULL, 10);
+	free(x);
+	if ((ct = query_param(uri, "ct", &n)) != NULL)
+		content_type(req, ct);
 	free(ct);
+	b = evbuffer_new();
+	at = pad > 0 && pad <= 1024 * 1024 ? strstr(body, "@@") : NULL;
+	evbuffer_add(b, body, at != NULL ? (size_t)(at - body) : len);
+	memset(fill, 'x', sizeof fill);
+	for (; at != NULL && pad > 0; pad -= (long)n) {
+		n = pad < (long)sizeof fill ? (size_t)pad : sizeof fill;
+		evbuffer_add(b, fill, n);
+	}
+	if (at != NULL)
+		evbuffer_add(b, at + 2, len - (size_t)(at + 2 - body));
+	evhttp_send_reply(req, 200, "OK", b);
+	evbuffer_free(b);
 	free(body);
+	srv->inflight--;
 }
 
 /* /headers: a header sent twice, and names in mixed case. */
@@ -594,6 +641,8 @@ http_cb(struct evhttp_request *req, void *arg)
 		return;
 	}
 	req_begin(srv);
+	/* Not evhttp's default, text/html in ISO-8859-1. */
+	content_type(req, "text/plain");
 	if (sscanf(path, "/status/%ld", &a) == 1)
 		reply_str(srv, req, (int)a, "status\n");
 	else if (sscanf(path, "/bytes/%ld", &a) == 1)
@@ -608,8 +657,7 @@ http_cb(struct evhttp_request *req, void *arg)
 		h->left = a;
 		h->interval_ms = b;
 	} else if (strncmp(path, "/endless", 8) == 0) {
-		evhttp_send_reply_start(req, 200, "OK");
-		held_new(srv, req, tick_endless, 0);
+		route_endless(srv, req, strcmp(path + 8, "/html") == 0);
 	} else if (sscanf(path, "/redirect/%ld", &a) == 1)
 		route_redirect(srv, req, a);
 	else if (sscanf(path, "/to/%ld", &a) == 1)
