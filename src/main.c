@@ -23,6 +23,7 @@
 #include "input.h"
 #include "msg.h"
 #include "opts.h"
+#include "progress.h"
 #include "result.h"
 #include "save.h"
 #include "sched.h"
@@ -54,6 +55,7 @@ struct app {
 	struct xfer		*xfer;
 	struct spool		*spool;		/* -f body */
 	struct saver		*saver;		/* -o */
+	struct progress		*progress;	/* --progress */
 	struct sched		*sched;
 	struct event		*sigev;		/* a signal reached the loop */
 	int			 signal;	/* the one that stopped us */
@@ -150,12 +152,17 @@ on_output_closed(void *arg)
 	sched_abort(app->sched);
 }
 
+/*
+ * The contract's line, then one of detail: the rate and, when some
+ * failed, how many of each kind.
+ */
 static void
 print_summary(const struct app *app)
 {
 	const struct sink_counts	*c = sink_counts(app->sink);
 	char				 detail[512];
-	size_t				 len = 0;
+	const char			*sep = "; failed: ";
+	size_t				 len;
 	double				 secs;
 	int				 e;
 
@@ -168,18 +175,17 @@ print_summary(const struct app *app)
 		msg_warn("stopped by %s: tasks in flight were cancelled, "
 		    "unread input was left unread",
 		    app->signal == SIGINT ? "SIGINT" : "SIGTERM");
-	if (c->failed == 0)
-		return;
-	for (e = ERR_NONE + 1; e < ERR__COUNT; e++) {
+	len = (size_t)snprintf(detail, sizeof detail, "%.0f results/s",
+	    secs > 0 ? (double)c->results / secs : 0.0);
+	for (e = ERR_NONE + 1; e < ERR__COUNT && len < sizeof detail; e++) {
 		if (e == ERR_CANCELLED || c->by_error[e] == 0)
 			continue;
 		len += (size_t)snprintf(detail + len, sizeof detail - len,
-		    "%s%llu %s", len ? ", " : "",
-		    (unsigned long long)c->by_error[e], err_name(e));
-		if (len >= sizeof detail)
-			break;
+		    "%s%llu %s", sep, (unsigned long long)c->by_error[e],
+		    err_name(e));
+		sep = ", ";
 	}
-	msg_warn("failed: %s", detail);
+	msg_warn("%s", detail);
 }
 
 static int
@@ -318,8 +324,14 @@ main(int argc, char **argv)
 	    app.cfg.timeout_ms / 1000.0, app.cfg.connect_timeout_ms / 1000.0,
 	    app.cfg.keep_order ? ", -k" : "");
 
+	if (app.cfg.progress == 1 || (app.cfg.progress == -1 &&
+	    !app.cfg.quiet && isatty(STDERR_FILENO)))
+		app.progress = progress_new(app.base, app.sink, app.sched,
+		    app.t0);
+
 	sched_start(app.sched);
 	event_base_dispatch(app.base);
+	progress_free(app.progress);
 
 	status = exit_status(&app);
 	msg_debug("dns: %lu lookups, %lu cache hits; libcurl resolved %lu "

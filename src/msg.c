@@ -12,6 +12,10 @@
 #include "msg.h"
 
 static int msg_level;
+static int msg_status_shown;	/* a status line is on the screen */
+
+/* Erases the status line from the start of the terminal's line. */
+#define MSG_ERASE	"\r\033[K"
 
 void
 msg_set_verbose(int level)
@@ -33,11 +37,35 @@ msg_write(const char *fmt, va_list ap)
 	int	n;
 	size_t	len;
 
-	n = snprintf(line, sizeof line, "cofetch: ");
+	n = snprintf(line, sizeof line, "%scofetch: ",
+	    msg_status_shown ? MSG_ERASE : "");
+	msg_status_shown = 0;
 	n += vsnprintf(line + n, sizeof line - n, fmt, ap);
 	len = (size_t)n < sizeof line - 1 ? (size_t)n : sizeof line - 2;
 	line[len++] = '\n';
 	if (write(STDERR_FILENO, line, len) < 0)
+		return;
+}
+
+/*
+ * Draws text as the status line (a progress line) in place of the last
+ * one, without a newline; NULL erases it.  A message erases it first, and
+ * the next call draws it again below.
+ */
+void
+msg_status(const char *text)
+{
+	char	line[256];
+	int	n;
+
+	if (text == NULL && !msg_status_shown)
+		return;
+	n = snprintf(line, sizeof line, "%s%s", MSG_ERASE,
+	    text != NULL ? text : "");
+	if (n >= (int)sizeof line)
+		n = sizeof line - 1;
+	msg_status_shown = text != NULL;
+	if (write(STDERR_FILENO, line, (size_t)n) < 0)
 		return;
 }
 

@@ -7,6 +7,7 @@
 
 void	msg_set_verbose(int);
 int	msg_verbose(void);
+void	msg_status(const char *);
 void	msg_warn(const char *, ...) __attribute__((format(printf, 1, 2)));
 void	msg_debug(const char *, ...) __attribute__((format(printf, 1, 2)));
 void	msg_fatal(const char *, ...)

@@ -115,6 +115,21 @@ sched_config(const struct sched *s)
 	return s->cfg;
 }
 
+/* Tasks holding a permit now. */
+unsigned
+sched_in_flight(const struct sched *s)
+{
+	return s->cfg->jobs - sema_available(&s->jobs);
+}
+
+/* How many input lines there are, once all were read; else 0. */
+int
+sched_total(const struct sched *s, uint64_t *total)
+{
+	*total = s->next_index;
+	return s->input_done;
+}
+
 void
 sched_start(struct sched *s)
 {

@@ -6,6 +6,8 @@
 #ifndef COFETCH_SCHED_H
 #define COFETCH_SCHED_H
 
+#include <stdint.h>
+
 struct event_base;
 struct config;
 struct dns;
@@ -27,5 +29,7 @@ struct xfer	*sched_xfer(const struct sched *);
 struct dns	*sched_dns(const struct sched *);
 struct event_base *sched_base(const struct sched *);
 const struct config *sched_config(const struct sched *);
+unsigned	 sched_in_flight(const struct sched *);
+int		 sched_total(const struct sched *, uint64_t *);
 
 #endif
