@@ -17,6 +17,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "fdio.h"
 #include "msg.h"
 #include "save.h"
 #include "xmalloc.h"
@@ -130,24 +131,9 @@ save_open(struct saved *f)
 int
 save_write(struct saved *f, const void *data, size_t len)
 {
-	const char	*p = data;
-	ssize_t		 n;
-
 	if (save_open(f) != 0)
 		return -1;
-	while (len > 0) {
-		n = write(f->fd, p, len);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0) {
-			if (n == 0)
-				errno = ENOSPC;
-			return -1;
-		}
-		p += n;
-		len -= (size_t)n;
-	}
-	return 0;
+	return fd_write_all(f->fd, data, len);
 }
 
 /* Starts the file over: a new attempt's body replaces the last one's. */

@@ -15,6 +15,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "fdio.h"
 #include "spool.h"
 #include "xmalloc.h"
 
@@ -70,27 +71,16 @@ spool_open(struct spool *sp)
 	return 0;
 }
 
+/* Appends at the end: the file offset is kept at sp->end. */
 static int
 spool_append(struct spool *sp, const void *data, size_t len, uint64_t *off)
 {
-	const char	*p = data;
-	ssize_t		 n;
-	size_t		 done = 0;
-
 	if (spool_open(sp) != 0)
 		return -1;
 	*off = sp->end;
-	while (done < len) {
-		n = pwrite(sp->fd, p + done, len - done,
-		    (off_t)(sp->end + done));
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0) {
-			if (n == 0)
-				errno = ENOSPC;
-			return -1;
-		}
-		done += (size_t)n;
+	if (fd_write_all(sp->fd, data, len) != 0) {
+		(void)lseek(sp->fd, (off_t)sp->end, SEEK_SET);
+		return -1;
 	}
 	sp->end += len;
 	sp->live += len;
@@ -103,7 +93,7 @@ spool_release(struct spool *sp, const struct spool_extent *e)
 {
 	sp->live -= e->len;
 	if (sp->live == 0) {
-		if (ftruncate(sp->fd, 0) == 0)
+		if (ftruncate(sp->fd, 0) == 0 && lseek(sp->fd, 0, SEEK_SET) == 0)
 			sp->end = 0;
 		return;
 	}
