@@ -298,6 +298,8 @@ main(int argc, char **argv)
 	msg_set_verbose(app.cfg.verbose);
 	locale_for_urls();
 	signal(SIGPIPE, SIG_IGN);
+	/* A file past ulimit -f is one URL's error (EFBIG), not our death. */
+	signal(SIGXFSZ, SIG_IGN);
 	fit_jobs_to_fd_limit(&app.cfg);
 	if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK)
 		msg_fatal("curl_global_init failed");

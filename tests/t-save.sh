@@ -86,4 +86,42 @@ check_eq "-f head still one line" 3 "$(wc -l <"$TMP/h.out")"
 check_eq "...but the file is whole" 50 \
     "$(wc -l <"$TMP/h/0-127.0.0.1-$PORT-lines-50")"
 
+# A full disk: each body that does not fit fails on its own (error
+# other, no file left), the others are saved whole, the run ends exit 1.
+# A small tmpfs in a private mount namespace, where the machine allows it.
+for i in $(seq 1 8); do echo "$HTTP/blob/100000/$i"; done >"$TMP/fill.txt"
+full_disk() {
+	mkdir -p "$TMP/small"
+	unshare -m sh -c 'mount -t tmpfs -o size=256k none "$1" &&
+	    "$2" -q -j 1 -f json -o "$1/d" -i "$3" >"$4"
+	    echo $? >"$4.rc"; ls -A "$1/d" >"$4.ls"' _ \
+	    "$TMP/small" "$COFETCH" "$TMP/fill.txt" "$TMP/full.jsonl"
+}
+if unshare -m true 2>/dev/null && full_disk 2>/dev/null &&
+    [ -s "$TMP/full.jsonl.rc" ]; then
+	check_eq "full disk: exit 1" 1 "$(cat "$TMP/full.jsonl.rc")"
+	check "full disk: valid JSON" valid_jsonl "$TMP/full.jsonl"
+	check_eq "full disk: the first bodies saved, the rest failed" \
+	    "true true false false false false false false" \
+	    "$(jq -r .ok "$TMP/full.jsonl" | paste -sd' ')"
+	check "full disk: the failures say why" jq -e \
+	    'select(.ok | not) | .error == "other" and
+	    (.message | test("No space left")) and .path == null' \
+	    "$TMP/full.jsonl"
+	check_eq "full disk: only the whole files are left" \
+	    "$(jq -r 'select(.ok) | .path | sub(".*/"; "")' "$TMP/full.jsonl")" \
+	    "$(cat "$TMP/full.jsonl.ls")"
+else
+	for i in 1 2 3 4 5; do ok "# skip full disk: cannot mount a tmpfs here"; done
+fi
+
+# A file size limit (ulimit -f) is a per-URL error too, not a crash.
+(ulimit -f 150; "$COFETCH" -q -f json -o "$TMP/lim" "$HTTP/blob/100000/1" \
+    "$HTTP/blob/300000/2" >"$TMP/lim.jsonl")
+check_eq "ulimit -f: the run ends exit 1, not killed" 1 "$?"
+check_eq "ulimit -f: the small body saved, the large one failed" \
+    "true false" "$(jq -r .ok "$TMP/lim.jsonl" | paste -sd' ')"
+check_eq "ulimit -f: no partial file" "0-127.0.0.1-$PORT-blob-100000-1" \
+    "$(ls -A "$TMP/lim")"
+
 finish
