@@ -122,10 +122,17 @@ sched_in_flight(const struct sched *s)
 	return s->cfg->jobs - sema_available(&s->jobs);
 }
 
-/* How many input lines there are, once all were read; else 0. */
+/*
+ * How many input lines there are, when known: from the start when every
+ * URL is an argument (each one an index), else once all input was read.
+ */
 int
 sched_total(const struct sched *s, uint64_t *total)
 {
+	if (s->cfg->ninputs == 0 && s->cfg->nurls > 0) {
+		*total = s->cfg->nurls;
+		return 1;
+	}
 	*total = s->next_index;
 	return s->input_done;
 }

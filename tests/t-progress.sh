@@ -35,6 +35,11 @@ check_eq "stdout has the 20 results and nothing else" 20 \
 check "no escape or CR on stdout" bash -c \
     '! LC_ALL=C grep -q "$(printf "[\033\r]")" "$1"' _ "$TMP/out.txt"
 
+script -qec "'$COFETCH' -j 5 $(paste -sd' ' "$TMP/urls.txt") >/dev/null" \
+    "$TMP/tty.txt" >/dev/null
+check "URL arguments: the total from the start" grep -q \
+    "cofetch: [0-9]*/20 done" "$TMP/tty.txt"
+
 on_tty -j 20 --no-progress
 check "--no-progress: no line on a terminal" bash -c \
     '! grep -q "in flight" "$1"' _ "$TMP/tty.txt"
