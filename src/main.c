@@ -56,6 +56,8 @@ struct app {
 	struct spool		*spool;		/* -f body */
 	struct saver		*saver;		/* -o */
 	struct progress		*progress;	/* --progress */
+	struct event		*deadline;	/* --deadline */
+	int			 deadline_hit;
 	struct sched		*sched;
 	struct event		*sigev;		/* a signal reached the loop */
 	int			 signal;	/* the one that stopped us */
@@ -145,6 +147,32 @@ locale_for_urls(void)
 }
 
 static void
+on_deadline(evutil_socket_t fd, short what, void *arg)
+{
+	struct app	*app = arg;
+
+	(void)fd;
+	(void)what;
+	app->deadline_hit = 1;
+	sched_stop(app->sched, "the run's --deadline passed");
+}
+
+/* The run's budget counts from the start, like the summary's time. */
+static void
+app_deadline(struct app *app)
+{
+	struct timeval	tv;
+
+	if (app->cfg.deadline_ms == 0)
+		return;
+	tv.tv_sec = app->cfg.deadline_ms / 1000;
+	tv.tv_usec = (app->cfg.deadline_ms % 1000) * 1000;
+	app->deadline = evtimer_new(app->base, on_deadline, app);
+	if (app->deadline == NULL || evtimer_add(app->deadline, &tv) != 0)
+		msg_fatal("cannot set the run's deadline");
+}
+
+static void
 on_output_closed(void *arg)
 {
 	struct app	*app = arg;
@@ -175,6 +203,9 @@ print_summary(const struct app *app)
 		msg_warn("stopped by %s: tasks in flight were cancelled, "
 		    "unread input was left unread",
 		    app->signal == SIGINT ? "SIGINT" : "SIGTERM");
+	else if (app->deadline_hit)
+		msg_warn("stopped by --deadline: tasks waiting or in flight "
+		    "were cancelled, unread input was left unread");
 	len = (size_t)snprintf(detail, sizeof detail, "%.0f results/s",
 	    secs > 0 ? (double)c->results / secs : 0.0);
 	for (e = ERR_NONE + 1; e < ERR__COUNT && len < sizeof detail; e++) {
@@ -257,6 +288,8 @@ app_free(struct app *app)
 		spool_free(app->spool);
 	save_free(app->saver);
 	event_free(app->sigev);
+	if (app->deadline != NULL)
+		event_free(app->deadline);
 	close(signal_pipe[0]);
 	close(signal_pipe[1]);
 	event_base_free(app->base);
@@ -331,6 +364,7 @@ main(int argc, char **argv)
 		app.progress = progress_new(app.base, app.sink, app.sched,
 		    app.t0);
 
+	app_deadline(&app);
 	sched_start(app.sched);
 	event_base_dispatch(app.base);
 	progress_free(app.progress);

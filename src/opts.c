@@ -108,6 +108,30 @@ set_connect_timeout(struct config *c, const char *arg)
 }
 
 static int
+set_deadline(struct config *c, const char *arg)
+{
+	return opts_seconds("deadline", arg, &c->deadline_ms);
+}
+
+/* K/N with 1 <= K <= N. */
+static int
+set_shard(struct config *c, const char *arg)
+{
+	unsigned long long	k, n;
+	int			used = 0;
+
+	if (sscanf(arg, "%llu/%llu%n", &k, &n, &used) != 2 ||
+	    arg[used] != '\0' || arg[0] < '0' || arg[0] > '9' ||
+	    strchr(arg, '-') != NULL || strchr(arg, '+') != NULL)
+		return opts_bad("shard", arg, "not K/N");
+	if (n == 0 || k == 0 || k > n)
+		return opts_bad("shard", arg, "K must be from 1 to N");
+	c->shard_k = k;
+	c->shard_n = n;
+	return 0;
+}
+
+static int
 set_input(struct config *c, const char *arg)
 {
 	c->inputs = xrealloc(c->inputs, (c->ninputs + 1) * sizeof *c->inputs);
@@ -311,6 +335,8 @@ static const struct opt opts_table[] = {
 	{ NULL, 0, NULL, "Input:", SET(NULL) },
 	{ "input", 'i', "FILE", "read URLs from FILE, one a line ('-' is "
 	    "standard input); repeatable", SET(set_input) },
+	{ "shard", 0, "K/N", "keep only the lines whose index i has "
+	    "i mod N = K-1 (indices stay global)", SET(set_shard) },
 	{ NULL, 0, NULL, "Scheduling:", SET(NULL) },
 	{ "jobs", 'j', "N", "at most N tasks in flight (default 50)",
 	    SET(set_jobs) },
@@ -318,6 +344,11 @@ static const struct opt opts_table[] = {
 	    "allowed (default 30)", SET(set_timeout) },
 	{ "connect-timeout", 0, "SEC", "time to connect for one attempt "
 	    "(default 10)", SET(set_connect_timeout) },
+	{ "deadline", 0, "SEC", "budget for the whole run: then every task "
+	    "still waiting or in flight is cancelled, no more input is read",
+	    SET(set_deadline) },
+	{ "fail-fast", 0, NULL, "the first failed task cancels all others",
+	    FLAG(fail_fast, 1) },
 	{ NULL, 0, NULL, "Output:", SET(NULL) },
 	{ "keep-order", 'k', NULL, "write results in input order (default: "
 	    "as they complete)", FLAG(keep_order, 1) },

@@ -15,6 +15,10 @@ struct config {
 	unsigned	  jobs;			/* -j: tasks in flight */
 	int64_t		  timeout_ms;		/* -t: one attempt */
 	int64_t		  connect_timeout_ms;
+	int64_t		  deadline_ms;		/* --deadline; 0: none */
+	int		  fail_fast;
+	uint64_t	  shard_k;		/* --shard K/N: keep index */
+	uint64_t	  shard_n;		/*   i % N == K - 1; N 0: all */
 	int		  keep_order;		/* -k */
 	size_t		  window;		/* -k reorder window */
 	enum format	  format;

@@ -185,6 +185,10 @@ sched_task_done(struct task *t)
 	if (msg_verbose())
 		sched_log_done(t);
 	sink_emit(s->sink, &t->res);
+	/* Before the permit goes back, so no waiting task gets it. */
+	if (s->cfg->fail_fast && !s->stopping && t->res.error != ERR_NONE &&
+	    t->res.error != ERR_CANCELLED)
+		sched_stop(s, "cancelled by --fail-fast: another task failed");
 	if (t->has_permit)
 		sema_release(&s->jobs);
 	task_free(t);
@@ -228,6 +232,11 @@ sched_admit(struct sched *s)
 			return 0;
 		case INPUT_LINE:
 			break;
+		}
+		if (s->cfg->shard_n > 0 &&
+		    s->next_index % s->cfg->shard_n != s->cfg->shard_k - 1) {
+			sink_skip(s->sink, s->next_index++);
+			continue;
 		}
 		t = task_new(s, s->next_index++, ln.s, ln.len);
 		TAILQ_INSERT_TAIL(&s->live, t, live);

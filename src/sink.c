@@ -178,6 +178,27 @@ sink_put_body(struct sink *k, const struct body *b)
 	}
 }
 
+/* With -k: writes what has become the head of the window. */
+static void
+sink_drain(struct sink *k)
+{
+	struct sink_line	*held;
+	void			*item;
+
+	while (k->cfg->keep_order && reorder_pop(&k->window, &item)) {
+		if (item == NULL)
+			continue;		/* a skipped index */
+		if (k->cfg->format == FMT_BODY) {
+			sink_put_body(k, item);
+			body_free(item);
+			continue;
+		}
+		held = item;
+		buf_add(&k->out, held->data, held->len);
+		free(held);
+	}
+}
+
 /*
  * Bodies leave whole, in output order; a failure has no body, so it is
  * told on standard error, where it cannot mix with them.
@@ -186,7 +207,6 @@ static void
 sink_emit_body(struct sink *k, struct result *r)
 {
 	struct body	*b = r->body;
-	void		*item;
 
 	r->body = NULL;
 	if (r->error != ERR_NONE && !k->cfg->quiet)
@@ -198,17 +218,13 @@ sink_emit_body(struct sink *k, struct result *r)
 	}
 	sink_put_body(k, b);
 	body_free(b);
-	while (k->cfg->keep_order && reorder_pop(&k->window, &item)) {
-		sink_put_body(k, item);
-		body_free(item);
-	}
+	sink_drain(k);
 }
 
 static void
 sink_emit_line(struct sink *k, const struct result *r)
 {
 	struct sink_line	*held;
-	void			*item;
 
 	if (!k->cfg->keep_order || reorder_pass(&k->window, r->index))
 		format_result(&k->out, r, k->cfg->format, k->parts);
@@ -220,11 +236,7 @@ sink_emit_line(struct sink *k, const struct result *r)
 		memcpy(held->data, k->line.data, k->line.len);
 		reorder_put(&k->window, r->index, held);
 	}
-	while (k->cfg->keep_order && reorder_pop(&k->window, &item)) {
-		held = item;
-		buf_add(&k->out, held->data, held->len);
-		free(held);
-	}
+	sink_drain(k);
 }
 
 /* Takes what the sink keeps of r (a -f body body); r stays the caller's. */
@@ -240,6 +252,17 @@ sink_emit(struct sink *k, struct result *r)
 		sink_emit_line(k, r);
 	if (k->out.len >= SINK_FLUSH_AT)
 		sink_flush(k);
+}
+
+/* An index that gets no result (--shard): -k must not wait for it. */
+void
+sink_skip(struct sink *k, uint64_t index)
+{
+	if (!k->cfg->keep_order || k->state != SINK_OK)
+		return;
+	if (!reorder_pass(&k->window, index))
+		reorder_put(&k->window, index, NULL);
+	sink_drain(k);
 }
 
 /* Waits for room on a descriptor someone else made non-blocking. */

@@ -34,6 +34,7 @@ void				 sink_on_close(struct sink *, void (*)(void *),
 				    void *);
 int				 sink_has_room(const struct sink *, uint64_t);
 void				 sink_emit(struct sink *, struct result *);
+void				 sink_skip(struct sink *, uint64_t);
 void				 sink_flush(struct sink *);
 enum sink_state			 sink_state(const struct sink *);
 const struct sink_counts	*sink_counts(const struct sink *);
