@@ -90,17 +90,6 @@ charset_is_utf8(const char *label)
 	    strcmp(charset_iconv_name(label), "UTF-8") == 0;
 }
 
-/* Already meant to be UTF-8: a copy with invalid bytes made U+FFFD. */
-static void
-charset_repair(struct buf *b, const char *in, size_t len)
-{
-	const unsigned char	*p = (const unsigned char *)in;
-	size_t			 i = 0;
-
-	while (i < len)
-		i += utf8_put(b, p + i, len - i);
-}
-
 static void
 charset_iconv(struct buf *b, iconv_t cd, const char *in, size_t len)
 {
@@ -141,7 +130,7 @@ charset_to_utf8(const char *label, const char *in, size_t len,
 	if (!charset_is_utf8(label))
 		cd = iconv_open("UTF-8", charset_iconv_name(label));
 	if (cd == (iconv_t)-1)
-		charset_repair(&b, in, len);
+		utf8_repair(&b, in, len);
 	else {
 		charset_iconv(&b, cd, in, len);
 		iconv_close(cd);

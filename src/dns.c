@@ -321,8 +321,7 @@ dns_query_start(struct dns *d, struct dns_entry *e)
 	q = xcalloc(1, sizeof *q);
 	q->dns = d;
 	q->entry = e;
-	tv.tv_sec = d->cfg->dns_timeout_ms / 1000;
-	tv.tv_usec = (d->cfg->dns_timeout_ms % 1000) * 1000;
+	tv = clock_timeval(d->cfg->dns_timeout_ms * 1000);
 	if ((q->deadline = evtimer_new(d->base, dns_deadline_cb, q)) == NULL)
 		msg_fatal("cannot create a DNS deadline");
 	evtimer_add(q->deadline, &tv);

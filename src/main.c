@@ -165,8 +165,7 @@ app_deadline(struct app *app)
 
 	if (app->cfg.deadline_ms == 0)
 		return;
-	tv.tv_sec = app->cfg.deadline_ms / 1000;
-	tv.tv_usec = (app->cfg.deadline_ms % 1000) * 1000;
+	tv = clock_timeval(app->cfg.deadline_ms * 1000);
 	app->deadline = evtimer_new(app->base, on_deadline, app);
 	if (app->deadline == NULL || evtimer_add(app->deadline, &tv) != 0)
 		msg_fatal("cannot set the run's deadline");

@@ -202,8 +202,7 @@ task_arm_timer(struct task *t)
 	    (t->timer = evtimer_new(sched_base(t->sched), task_timer_cb, t)) ==
 	    NULL)
 		msg_fatal("cannot create a task timer");
-	tv.tv_sec = left / 1000000;
-	tv.tv_usec = left % 1000000;
+	tv = clock_timeval(left);
 	evtimer_add(t->timer, &tv);
 }
 

@@ -30,6 +30,13 @@ enum task_state {
 
 #define TASK_ERRBUF	256	/* libcurl's CURL_ERROR_SIZE */
 
+/* Known from a hop's first body bytes: whether the output takes them. */
+enum hop_body {
+	HOP_BODY_NONE,		/* no body bytes yet */
+	HOP_BODY_DRAINED,	/* a redirect to follow: read, not kept */
+	HOP_BODY_KEPT		/* the body the result describes */
+};
+
 struct task {
 	TAILQ_ENTRY(task)	 live;		/* the scheduler's list */
 	TAILQ_ENTRY(task)	 ready;		/* the scheduler's run queue */
@@ -49,7 +56,7 @@ struct task {
 	int			 hops;
 	struct preview		*preview;	/* -f head or -n: first lines */
 	struct html		*html;		/* json's title, head's charset */
-	int			 body_seen;	/* this hop's body has begun */
+	enum hop_body		 hop_body;	/* what this hop's body is */
 	struct buf		*headers;	/* --with-headers: this hop's */
 	struct body		*content;	/* -f body: this attempt's body */
 	struct saved		*file;		/* -o: where it is being saved */

@@ -77,6 +77,18 @@ utf8_put(struct buf *b, const unsigned char *s, size_t len)
 	return n;
 }
 
+/* Appends s with every invalid subpart replaced by U+FFFD. */
+void
+utf8_repair(struct buf *b, const char *s, size_t len)
+{
+	const unsigned char	*p = (const unsigned char *)s;
+	size_t			 i = 0;
+
+	buf_grow(b, len);
+	while (i < len)
+		i += utf8_put(b, p + i, len - i);
+}
+
 /* Appends code point cp; U+FFFD for a surrogate or one beyond U+10FFFF. */
 void
 utf8_encode(struct buf *b, int32_t cp)

@@ -14,6 +14,7 @@
 
 size_t	utf8_next(const unsigned char *, size_t, int32_t *);
 size_t	utf8_put(struct buf *, const unsigned char *, size_t);
+void	utf8_repair(struct buf *, const char *, size_t);
 void	utf8_encode(struct buf *, int32_t);
 int	utf8_valid(const unsigned char *, size_t);
 

@@ -145,8 +145,7 @@ xfer_set_timer_cb(CURLM *multi, long ms, void *arg)
 		evtimer_del(x->timer);
 		return 0;
 	}
-	tv.tv_sec = ms / 1000;
-	tv.tv_usec = (ms % 1000) * 1000;
+	tv = clock_timeval((int64_t)ms * 1000);
 	evtimer_add(x->timer, &tv);
 	return 0;
 }
@@ -221,13 +220,23 @@ xfer_io_failed(struct task *t, const char *what)
 	return CURL_WRITEFUNC_ERROR;
 }
 
-/* Runs inside curl: the first bytes of the body that counts. */
+/*
+ * Runs inside curl: a hop's first body bytes.  The status and type are
+ * final by now, so what the body is for is decided once per hop, not per
+ * chunk.
+ */
 static void
-xfer_body_seen(struct task *t)
+xfer_body_begins(struct task *t, const struct config *c)
 {
+	long	 code = 0;
 	char	*ct = NULL;
 
-	t->body_seen = 1;
+	curl_easy_getinfo(t->easy, CURLINFO_RESPONSE_CODE, &code);
+	if (xfer_follows(c, code)) {
+		t->hop_body = HOP_BODY_DRAINED;
+		return;
+	}
+	t->hop_body = HOP_BODY_KEPT;
 	if (t->html == NULL)
 		return;
 	curl_easy_getinfo(t->easy, CURLINFO_CONTENT_TYPE, &ct);
@@ -260,19 +269,17 @@ xfer_write_cb(char *data, size_t size, size_t n, void *arg)
 	struct task		*t = arg;
 	const struct config	*c = sched_config(t->sched);
 	size_t			 len = size * n;
-	long			 code = 0;
 	int			 lines_in = 0;
 
+	if (t->hop_body == HOP_BODY_NONE)
+		xfer_body_begins(t, c);
 	/*
 	 * A redirect about to be followed: drain its body, keep nothing.
 	 * Ending it early would lose the Location, which libcurl works out
 	 * only once the body is complete.
 	 */
-	curl_easy_getinfo(t->easy, CURLINFO_RESPONSE_CODE, &code);
-	if (xfer_follows(c, code))
+	if (t->hop_body == HOP_BODY_DRAINED)
 		return len;
-	if (!t->body_seen)
-		xfer_body_seen(t);
 	if (c->max_bytes > 0 && t->res.bytes + len > c->max_bytes) {
 		len = (size_t)(c->max_bytes - t->res.bytes);
 		t->stopped = 1;
@@ -525,7 +532,7 @@ xfer_start(struct xfer *x, struct task *t)
 	t->res.bytes = 0;
 	t->res.truncated = 0;
 	t->stopped = 0;
-	t->body_seen = 0;
+	t->hop_body = HOP_BODY_NONE;
 	if (t->preview != NULL)
 		preview_reset(t->preview);
 	if (xfer_body_begin(x, t) != 0) {
@@ -708,7 +715,7 @@ xfer_head_lines(struct task *t)
 	struct buf	*l = &t->preview->lines;
 	const char	*cs = NULL;
 
-	if (t->html != NULL && t->body_seen) {
+	if (t->html != NULL && t->hop_body == HOP_BODY_KEPT) {
 		cs = html_charset(t->html);
 		if (cs == NULL && t->html->active == 1 &&
 		    t->res.content_type != NULL && l->len > 0 &&
@@ -741,8 +748,8 @@ xfer_head(struct task *t, CURLcode rc)
 		    t->headers->len);
 		r->headers_len = t->headers->len;
 	}
-	if (t->html != NULL && t->body_seen && t->html->active &&
-	    sched_config(t->sched)->format == FMT_JSON) {
+	if (t->html != NULL && t->hop_body == HOP_BODY_KEPT &&
+	    t->html->active && sched_config(t->sched)->format == FMT_JSON) {
 		html_end(t->html);
 		free(r->title);
 		r->title = html_title(t->html);

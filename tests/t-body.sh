@@ -62,6 +62,9 @@ check "the summary counts it" grep -q "3 results: 1 ok, 2 failed" \
 "$COFETCH" -q -f body "http://127.0.0.1:1/x" >"$TMP/q.out" 2>"$TMP/q.err"
 check_eq "-q: nothing on stderr" "" "$(cat "$TMP/q.err")"
 
+check_eq "after redirects, only the final page's body" "arrived" \
+    "$("$COFETCH" -q -f body "$HTTP/redirect/3")"
+
 # --max-bytes cuts the body; -n does not (the body is wanted whole).
 check_eq "--max-bytes 10" 10 \
     "$("$COFETCH" -q -f body --max-bytes 10 "$HTTP/lines/100" | wc -c)"
