@@ -251,7 +251,7 @@ dns_query_end(struct dns_query *q)
 	free(q);
 }
 
-/* Settles the entry; only NXDOMAIN and "no address" failures are kept. */
+/* Settles the entry; only the lasting failures (DNS_MISSING) are kept. */
 static void
 dns_settle(struct dns *d, struct dns_entry *e, int status,
     struct ares_addrinfo *ai)
@@ -270,13 +270,15 @@ dns_settle(struct dns *d, struct dns_entry *e, int status,
 	buf_free(&b);
 	snprintf(why, sizeof why, "cannot resolve %s: %s", e->name,
 	    status == ARES_SUCCESS ? "no address" : ares_strerror(status));
-	dns_entry_settle(e, DNS_FAILED, NULL, why,
-	    now + dns_ttl_us(DNS_TTL_NEGATIVE_S));
-	if (status != ARES_ENOTFOUND && status != ARES_ENODATA &&
-	    status != ARES_SUCCESS) {
-		dnscache_remove(&d->cache, e);
-		dns_entry_free(e);
+	if (status == ARES_ENOTFOUND || status == ARES_ENODATA ||
+	    status == ARES_SUCCESS) {
+		dns_entry_settle(e, DNS_MISSING, NULL, why,
+		    now + dns_ttl_us(DNS_TTL_NEGATIVE_S));
+		return;
 	}
+	dns_entry_settle(e, DNS_FAILED, NULL, why, 0);
+	dnscache_remove(&d->cache, e);
+	dns_entry_free(e);
 }
 
 /* Runs inside c-ares (maybe before ares_getaddrinfo returns). */
@@ -395,6 +397,7 @@ dns_resolve(struct dns *d, const char *host, long port, struct dns_waiter *w)
 		d->stats.hits++;
 		w->addrs = e->addrs ? xstrdup(e->addrs) : NULL;
 		w->error = e->error ? xstrdup(e->error) : NULL;
+		w->lasting = e->state == DNS_MISSING;
 		return DNS_DONE;
 	}
 	if (e != NULL) {

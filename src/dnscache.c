@@ -178,6 +178,7 @@ dns_entry_settle(struct dns_entry *e, enum dns_state st, const char *addrs,
 		w->on = NULL;
 		w->addrs = e->addrs ? xstrdup(e->addrs) : NULL;
 		w->error = e->error ? xstrdup(e->error) : NULL;
+		w->lasting = st == DNS_MISSING;
 		w->done(w);
 	}
 }
@@ -200,6 +201,7 @@ dns_waiter_clear(struct dns_waiter *w)
 	free(w->addrs);
 	free(w->error);
 	w->addrs = w->error = NULL;
+	w->lasting = 0;
 }
 
 /* An answer's TTL in microseconds, clamped; 0 (hosts file) is a default. */

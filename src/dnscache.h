@@ -18,7 +18,8 @@
 enum dns_state {
 	DNS_RESOLVING,
 	DNS_OK,
-	DNS_FAILED
+	DNS_FAILED,		/* no answer, or a server failure: try again */
+	DNS_MISSING		/* NXDOMAIN or no address: a lasting answer */
 };
 
 struct dns_entry;
@@ -34,6 +35,7 @@ struct dns_waiter {
 	void			(*done)(struct dns_waiter *);
 	char			 *addrs;	/* "a,b,[c]" */
 	char			 *error;
+	int			  lasting;	/* error is DNS_MISSING's */
 };
 
 struct dns_entry {

@@ -169,6 +169,7 @@ app_deadline(struct app *app)
 	app->deadline = evtimer_new(app->base, on_deadline, app);
 	if (app->deadline == NULL || evtimer_add(app->deadline, &tv) != 0)
 		msg_fatal("cannot set the run's deadline");
+	sched_set_deadline(app->sched, clock_us() + app->cfg.deadline_ms * 1000);
 }
 
 static void

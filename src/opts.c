@@ -132,6 +132,122 @@ set_shard(struct config *c, const char *arg)
 }
 
 static int
+set_per_host(struct config *c, const char *arg)
+{
+	unsigned long	v;
+
+	if (opts_uint("per-host", arg, 1, OPTS_MAX_JOBS, &v) != 0)
+		return -1;
+	c->per_host = (unsigned)v;
+	return 0;
+}
+
+/* R, R/s or R/m starts; R may have decimals.  Kept as the gap between. */
+static int
+set_rate(struct config *c, const char *arg)
+{
+	char	*end;
+	double	 r, per_us = 1e6;
+
+	errno = 0;
+	r = strtod(arg, &end);
+	if (end == arg || errno != 0 || !isfinite(r) || !isdigit(
+	    (unsigned char)arg[0]))
+		return opts_bad("rate", arg, "not R, R/s or R/m");
+	if (strcmp(end, "/m") == 0)
+		per_us = 60e6;
+	else if (*end != '\0' && strcmp(end, "/s") != 0)
+		return opts_bad("rate", arg, "not R, R/s or R/m");
+	if (r <= 0 || per_us / r > 86400e6 || per_us / r < 1)
+		return opts_bad("rate", arg, "must be from 1 a day to "
+		    "1000000 a second");
+	c->pace_us = llround(per_us / r);
+	return 0;
+}
+
+static int
+set_retries(struct config *c, const char *arg)
+{
+	unsigned long	v;
+
+	if (opts_uint("retries", arg, 0, 100, &v) != 0)
+		return -1;
+	c->retries = (unsigned)v;
+	return 0;
+}
+
+static void
+opts_retry_add(struct config *c, unsigned long from, unsigned long to)
+{
+	for (; from <= to; from++)
+		c->retry_on[from / 64] |= 1ULL << (from % 64);
+}
+
+/* Statuses and ranges, "429,500-504"; an empty list retries none. */
+static int
+set_retry_on(struct config *c, const char *arg)
+{
+	const char	*p = arg;
+	char		*end;
+	unsigned long	 from, to;
+
+	memset(c->retry_on, 0, sizeof c->retry_on);
+	while (*p != '\0') {
+		if (!isdigit((unsigned char)*p))
+			return opts_bad("retry-on", arg, "not a list of "
+			    "statuses (429,500-504)");
+		from = to = strtoul(p, &end, 10);
+		if (*end == '-') {
+			if (!isdigit((unsigned char)end[1]))
+				return opts_bad("retry-on", arg, "bad range");
+			to = strtoul(end + 1, &end, 10);
+		}
+		if (from < 100 || to > 599 || from > to)
+			return opts_bad("retry-on", arg, "statuses are from "
+			    "100 to 599");
+		opts_retry_add(c, from, to);
+		if (*end == ',' && end[1] != '\0')
+			end++;
+		else if (*end != '\0')
+			return opts_bad("retry-on", arg, "not a list of "
+			    "statuses (429,500-504)");
+		p = end;
+	}
+	return 0;
+}
+
+/* Whether --retry-on counts this HTTP status as transient. */
+int
+opts_retry_status(const struct config *c, long status)
+{
+	if (status < 0 || status >= 640)
+		return 0;
+	return (c->retry_on[status / 64] >> (status % 64)) & 1;
+}
+
+static int
+set_skip_done(struct config *c, const char *arg)
+{
+	if (arg[0] == '\0')
+		return opts_bad("skip-done", arg, "no file");
+	c->skip_done = arg;
+	return 0;
+}
+
+static int
+set_input_format(struct config *c, const char *arg)
+{
+	if (strcmp(arg, "lines") == 0)
+		c->jsonl = 0;
+	else if (strcmp(arg, "jsonl") == 0)
+		c->jsonl = 1;
+	else
+		return opts_bad("input-format", arg, "unknown input format "
+		    "(lines or jsonl)");
+	return 0;
+}
+
+static int
 set_input(struct config *c, const char *arg)
 {
 	c->inputs = xrealloc(c->inputs, (c->ninputs + 1) * sizeof *c->inputs);
@@ -335,11 +451,20 @@ static const struct opt opts_table[] = {
 	{ NULL, 0, NULL, "Input:", SET(NULL) },
 	{ "input", 'i', "FILE", "read URLs from FILE, one a line ('-' is "
 	    "standard input); repeatable", SET(set_input) },
+	{ "input-format", 0, "FMT", "lines (default): one URL a line; jsonl: "
+	    "one object a line, {\"url\", \"id\", \"method\", \"headers\", "
+	    "\"data\"}", SET(set_input_format) },
 	{ "shard", 0, "K/N", "keep only the lines whose index i has "
 	    "i mod N = K-1 (indices stay global)", SET(set_shard) },
+	{ "skip-done", 0, "FILE", "skip the URLs a previous -f json output "
+	    "FILE records as ok (resume a run)", SET(set_skip_done) },
 	{ NULL, 0, NULL, "Scheduling:", SET(NULL) },
 	{ "jobs", 'j', "N", "at most N tasks in flight (default 50)",
 	    SET(set_jobs) },
+	{ "per-host", 0, "N", "at most N tasks in flight to one host:port "
+	    "(default: no cap)", SET(set_per_host) },
+	{ "rate", 0, "R", "start requests evenly spaced at R a second (R/s) "
+	    "or R a minute (R/m); no bursts", SET(set_rate) },
 	{ "timeout", 't', "SEC", "total time for one attempt, decimals "
 	    "allowed (default 30)", SET(set_timeout) },
 	{ "connect-timeout", 0, "SEC", "time to connect for one attempt "
@@ -347,6 +472,11 @@ static const struct opt opts_table[] = {
 	{ "deadline", 0, "SEC", "budget for the whole run: then every task "
 	    "still waiting or in flight is cancelled, no more input is read",
 	    SET(set_deadline) },
+	{ "retries", 0, "N", "retry transient failures up to N times, with "
+	    "backoff and jitter, honouring Retry-After (default 0)",
+	    SET(set_retries) },
+	{ "retry-on", 0, "LIST", "HTTP statuses counted as transient, like "
+	    "429,500-504 (default 429,502,503,504)", SET(set_retry_on) },
 	{ "fail-fast", 0, NULL, "the first failed task cancels all others",
 	    FLAG(fail_fast, 1) },
 	{ NULL, 0, NULL, "Output:", SET(NULL) },
@@ -505,6 +635,8 @@ opts_defaults(struct config *c)
 	c->max_redirects = 10;
 	c->dns_timeout_ms = 5000;
 	c->progress = -1;
+	opts_retry_add(c, 429, 429);
+	opts_retry_add(c, 502, 504);
 }
 
 /* getopt_long's tables, built from opts_table. */

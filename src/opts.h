@@ -17,6 +17,12 @@ struct config {
 	int64_t		  connect_timeout_ms;
 	int64_t		  deadline_ms;		/* --deadline; 0: none */
 	int		  fail_fast;
+	unsigned	  per_host;		/* --per-host; 0: no cap */
+	int64_t		  pace_us;		/* --rate: between starts; 0: none */
+	unsigned	  retries;		/* --retries */
+	uint64_t	  retry_on[10];		/* --retry-on: status bits 0-639 */
+	const char	 *skip_done;		/* --skip-done FILE */
+	int		  jsonl;		/* --input-format jsonl */
 	uint64_t	  shard_k;		/* --shard K/N: keep index */
 	uint64_t	  shard_n;		/*   i % N == K - 1; N 0: all */
 	int		  keep_order;		/* -k */
@@ -60,6 +66,7 @@ enum opts_status {
 };
 
 enum opts_status	opts_parse(struct config *, int, char **);
+int			opts_retry_status(const struct config *, long);
 void			opts_free(struct config *);
 
 #endif

@@ -66,6 +66,18 @@ result_clear(struct result *r)
 	r->head_len = r->headers_len = 0;
 }
 
+/* Ready for another attempt: only the line and the attempts so far stay. */
+void
+result_retry(struct result *r)
+{
+	struct result	keep = *r;
+
+	result_clear(r);
+	result_init(r, keep.index, keep.url, keep.url_len);
+	r->attempts = keep.attempts;
+	r->id = keep.id;
+}
+
 /* Marks the result failed with kind e; the message replaces any earlier. */
 void
 result_fail(struct result *r, enum err_kind e, const char *fmt, ...)

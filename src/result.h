@@ -43,6 +43,7 @@ struct result {
 	uint64_t		 index;
 	const char		*url;		/* as given, not owned */
 	size_t			 url_len;
+	const char		*id;		/* jsonl's id as JSON, not owned */
 	long			 status;	/* 0: no response */
 	enum err_kind		 error;
 	char			*message;
@@ -65,6 +66,7 @@ struct result {
 
 void		 result_init(struct result *, uint64_t, const char *, size_t);
 void		 result_clear(struct result *);
+void		 result_retry(struct result *);
 void		 result_fail(struct result *, enum err_kind, const char *, ...)
 		     __attribute__((format(printf, 3, 4)));
 const char	*err_name(enum err_kind);

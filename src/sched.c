@@ -14,14 +14,19 @@
  */
 #include "config.h"
 
+#include <stddef.h>
 #include <stdlib.h>
+#include <unistd.h>
 
 #include <event2/event.h>
 
+#include "clock.h"
+#include "hosts.h"
 #include "input.h"
 #include "lines.h"
 #include "msg.h"
 #include "opts.h"
+#include "retry.h"
 #include "sched.h"
 #include "sema.h"
 #include "sink.h"
@@ -33,6 +38,13 @@
 /* Lines admitted per kick, so a flood of bad lines cannot starve I/O. */
 #define SCHED_ADMIT_BATCH	256
 
+/*
+ * Admitted tasks that hold no -j permit (waiting for a busy host, or to
+ * retry) at most: past this, reading input pauses.  The lookahead that
+ * lets other hosts' lines pass a busy one is bounded by it.
+ */
+#define SCHED_LOOKAHEAD		10000
+
 struct sched {
 	struct event_base	*base;
 	const struct config	*cfg;
@@ -42,6 +54,12 @@ struct sched {
 	struct xfer		*xfer;
 	struct event		*kick;
 	struct sema		 jobs;
+	struct hosts		*hosts;		/* --per-host */
+	TAILQ_HEAD(, task)	 pacing;	/* --rate: waiting for a slot */
+	struct event		*pace;
+	int64_t			 next_start;	/* the next slot */
+	int64_t			 deadline;	/* --deadline, or 0 */
+	uint64_t		 rng;		/* backoff jitter */
 	TAILQ_HEAD(, task)	 live;		/* admitted, not yet done */
 	TAILQ_HEAD(, task)	 ready;		/* woken, to be stepped */
 	size_t			 nlive;
@@ -53,6 +71,7 @@ struct sched {
 };
 
 static void	sched_kick_cb(evutil_socket_t, short, void *);
+static void	sched_pace_cb(evutil_socket_t, short, void *);
 
 struct sched *
 sched_new(struct event_base *base, const struct config *cfg,
@@ -70,8 +89,15 @@ sched_new(struct event_base *base, const struct config *cfg,
 	if ((s->kick = event_new(base, -1, 0, sched_kick_cb, s)) == NULL)
 		msg_fatal("cannot create the scheduler's event");
 	sema_init(&s->jobs, cfg->jobs);
+	if (cfg->per_host > 0)
+		s->hosts = hosts_new(cfg->per_host);
+	if (cfg->pace_us > 0 &&
+	    (s->pace = evtimer_new(base, sched_pace_cb, s)) == NULL)
+		msg_fatal("cannot create the --rate timer");
+	TAILQ_INIT(&s->pacing);
 	TAILQ_INIT(&s->live);
 	TAILQ_INIT(&s->ready);
+	s->rng = ((uint64_t)clock_us() << 16) ^ (uint64_t)getpid() ^ 1;
 	return s;
 }
 
@@ -85,8 +111,14 @@ sched_free(struct sched *s)
 		TAILQ_REMOVE(&s->live, t, live);
 		if (t->state == TS_XFER && t->easy != NULL)
 			xfer_abort(s->xfer, t);
+		if (t->host != NULL)
+			hosts_put(s->hosts, t->host);
 		task_free(t);
 	}
+	if (s->hosts != NULL)
+		hosts_free(s->hosts);
+	if (s->pace != NULL)
+		event_free(s->pace);
 	event_free(s->kick);
 	free(s);
 }
@@ -164,6 +196,148 @@ sched_wake(struct task *t)
 	sched_kick(s);
 }
 
+int
+sched_stopping(const struct sched *s)
+{
+	return s->stopping;
+}
+
+/* The run's --deadline, as a clock_us() time. */
+void
+sched_set_deadline(struct sched *s, int64_t at)
+{
+	s->deadline = at;
+}
+
+/* Whether a task could still run at time at. */
+int
+sched_before_deadline(const struct sched *s, int64_t at)
+{
+	return s->deadline == 0 || at < s->deadline;
+}
+
+uint64_t
+sched_random(struct sched *s)
+{
+	return retry_random(&s->rng);
+}
+
+/* The permit granted is the first one the task lacks: the host's first. */
+static void
+sched_granted(struct sema_waiter *w)
+{
+	struct task	*t;
+
+	t = (struct task *)((char *)w - offsetof(struct task, permit));
+	if (t->host != NULL && !t->has_host_permit)
+		t->has_host_permit = 1;
+	else
+		t->has_permit = 1;
+	sched_wake(t);
+}
+
+/*
+ * 1 if the task holds its host's permit and a -j one.  Else it waits in
+ * the queue of the one it lacks, holding no -j permit while its host is
+ * busy, so tasks for other hosts go ahead; sched_wake() follows a grant.
+ */
+int
+sched_acquire(struct task *t)
+{
+	struct sched	*s = t->sched;
+
+	t->permit.grant = sched_granted;
+	if (t->host != NULL && !t->has_host_permit) {
+		if (!sema_acquire(&t->host->sema, &t->permit))
+			return 0;
+		t->has_host_permit = 1;
+	}
+	if (!t->has_permit) {
+		if (!sema_acquire(&s->jobs, &t->permit))
+			return 0;
+		t->has_permit = 1;
+	}
+	return 1;
+}
+
+/* Gives back the task's permits: it is done, or backing off. */
+void
+sched_release(struct task *t)
+{
+	struct sched	*s = t->sched;
+
+	if (t->has_host_permit) {
+		t->has_host_permit = 0;
+		sema_release(&t->host->sema);
+	}
+	if (t->has_permit) {
+		t->has_permit = 0;
+		sema_release(&s->jobs);
+	}
+}
+
+/*
+ * --rate: 1 if the task may start now.  Starts are at least pace_us
+ * apart, first come first served (a bucket of one token, so never a
+ * burst); else the task waits for its slot and is woken then.
+ */
+int
+sched_pace(struct task *t)
+{
+	struct sched	*s = t->sched;
+	int64_t		 now;
+	struct timeval	 tv;
+
+	if (s->pace == NULL || t->paced) {
+		t->paced = 0;
+		return 1;
+	}
+	now = clock_us();
+	if (TAILQ_EMPTY(&s->pacing) && now >= s->next_start) {
+		s->next_start = now + s->cfg->pace_us;
+		return 1;
+	}
+	TAILQ_INSERT_TAIL(&s->pacing, t, pace);
+	t->pacing = 1;
+	if (!evtimer_pending(s->pace, NULL)) {
+		tv = clock_timeval(s->next_start - now);
+		evtimer_add(s->pace, &tv);
+	}
+	return 0;
+}
+
+void
+sched_unpace(struct task *t)
+{
+	if (!t->pacing)
+		return;
+	TAILQ_REMOVE(&t->sched->pacing, t, pace);
+	t->pacing = 0;
+}
+
+static void
+sched_pace_cb(evutil_socket_t fd, short what, void *arg)
+{
+	struct sched	*s = arg;
+	struct task	*t;
+	struct timeval	 tv;
+	int64_t		 now = clock_us();
+
+	(void)fd;
+	(void)what;
+	if ((t = TAILQ_FIRST(&s->pacing)) == NULL)
+		return;
+	sched_unpace(t);
+	t->paced = 1;
+	sched_wake(t);
+	s->next_start = (now > s->next_start ? now : s->next_start) +
+	    s->cfg->pace_us;
+	if (TAILQ_EMPTY(&s->pacing))
+		return;
+	tv = clock_timeval(s->next_start - now);
+	evtimer_add(s->pace, &tv);
+}
+
 /* -v: one line per finished task on stderr. */
 static void
 sched_log_done(const struct task *t)
@@ -189,8 +363,9 @@ sched_task_done(struct task *t)
 	if (s->cfg->fail_fast && !s->stopping && t->res.error != ERR_NONE &&
 	    t->res.error != ERR_CANCELLED)
 		sched_stop(s, "cancelled by --fail-fast: another task failed");
-	if (t->has_permit)
-		sema_release(&s->jobs);
+	sched_release(t);
+	if (t->host != NULL)
+		hosts_put(s->hosts, t->host);
 	task_free(t);
 }
 
@@ -222,6 +397,7 @@ sched_admit(struct sched *s)
 		if (s->stopping || s->input_done || s->aborted)
 			return 0;
 		if (sema_available(&s->jobs) == 0 ||
+		    s->nlive - sched_in_flight(s) >= SCHED_LOOKAHEAD ||
 		    !sink_has_room(s->sink, s->next_index))
 			return 0;
 		switch (input_next(s->input, &ln)) {
@@ -249,7 +425,10 @@ sched_admit(struct sched *s)
 			task_step(t);
 			continue;
 		}
-		task_admit(t, &s->jobs);
+		if (s->hosts != NULL)
+			t->host = hosts_get(s->hosts, t->target.host,
+			    t->target.port);
+		task_step(t);
 	}
 	return 1;
 }

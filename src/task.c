@@ -15,6 +15,7 @@
 #include "dns.h"
 #include "msg.h"
 #include "opts.h"
+#include "retry.h"
 #include "sched.h"
 #include "spool.h"
 #include "task.h"
@@ -22,6 +23,7 @@
 #include "xmalloc.h"
 
 static void	task_dns_done(struct dns_waiter *);
+static void	task_end(struct task *);
 
 struct task *
 task_new(struct sched *s, uint64_t index, const char *url, size_t len)
@@ -35,22 +37,33 @@ task_new(struct sched *s, uint64_t index, const char *url, size_t len)
 	t->hop_url = t->url;
 	t->method = sched_config(s)->method;
 	t->data = sched_config(s)->data;
-	if (sched_config(s)->format == FMT_HEAD || sched_config(s)->lines_given) {
-		t->preview = xmalloc(sizeof *t->preview);
-		preview_init(t->preview, sched_config(s)->lines);
-	}
-	if (sched_config(s)->format == FMT_JSON || t->preview != NULL) {
-		t->html = xmalloc(sizeof *t->html);
-		html_init(t->html);
-	}
-	if (sched_config(s)->with_headers) {
-		t->headers = xmalloc(sizeof *t->headers);
-		buf_init(t->headers);
-	}
 	t->dnsw.done = task_dns_done;
 	result_init(&t->res, index, t->url, len);
 	t->t_admit = clock_us();
 	return t;
+}
+
+/*
+ * What the output needs of a transfer, made when the first attempt
+ * starts: a task waiting for a busy host costs only its line.
+ */
+static void
+task_outputs(struct task *t)
+{
+	const struct config	*cfg = sched_config(t->sched);
+
+	if (cfg->format == FMT_HEAD || cfg->lines_given) {
+		t->preview = xmalloc(sizeof *t->preview);
+		preview_init(t->preview, cfg->lines);
+	}
+	if (cfg->format == FMT_JSON || t->preview != NULL) {
+		t->html = xmalloc(sizeof *t->html);
+		html_init(t->html);
+	}
+	if (cfg->with_headers) {
+		t->headers = xmalloc(sizeof *t->headers);
+		buf_init(t->headers);
+	}
 }
 
 void
@@ -159,8 +172,7 @@ task_redirect(struct task *t)
 		return;
 	}
 	free(to);
-	t->state = TS_DONE;
-	sched_task_done(t);
+	task_end(t);
 }
 
 static void
@@ -187,44 +199,133 @@ task_timer_cb(evutil_socket_t fd, short what, void *arg)
 	sched_wake(t);
 }
 
+/* One timer a task: the DNS wait's end, or a backoff's. */
+static void
+task_timer(struct task *t, event_callback_fn cb, int64_t us)
+{
+	struct timeval	tv = clock_timeval(us < 0 ? 0 : us);
+
+	if (t->timer == NULL)
+		t->timer = evtimer_new(sched_base(t->sched), cb, t);
+	else
+		evtimer_assign(t->timer, sched_base(t->sched), cb, t);
+	if (t->timer == NULL || evtimer_add(t->timer, &tv) != 0)
+		msg_fatal("cannot set a task timer");
+}
+
 /* Bounds the DNS wait by what is left of the attempt's -t. */
 static void
 task_arm_timer(struct task *t)
 {
 	const struct config	*cfg = sched_config(t->sched);
-	int64_t			 left;
-	struct timeval		 tv;
 
-	left = cfg->timeout_ms * 1000 - (clock_us() - t->t_start);
-	if (left < 0)
-		left = 0;
-	if (t->timer == NULL &&
-	    (t->timer = evtimer_new(sched_base(t->sched), task_timer_cb, t)) ==
-	    NULL)
-		msg_fatal("cannot create a task timer");
-	tv = clock_timeval(left);
-	evtimer_add(t->timer, &tv);
+	task_timer(t, task_timer_cb,
+	    cfg->timeout_ms * 1000 - (clock_us() - t->t_start));
+}
+
+/* An attempt starts: timeouts count from here, never from admission. */
+static void
+task_begin(struct task *t)
+{
+	if (t->res.attempts == 0)
+		task_outputs(t);
+	t->res.attempts++;
+	t->t_start = clock_us();
+	t->res.time.queued = t->t_start - t->t_admit;
+}
+
+/* Whether the failure may pass if tried again. */
+static int
+task_transient(const struct task *t)
+{
+	switch (t->res.error) {
+	case ERR_DNS:
+		return !t->dnsw.lasting;
+	case ERR_CONNECT:
+	case ERR_TIMEOUT:
+	case ERR_RESET:
+		return 1;
+	case ERR_HTTP:
+		return opts_retry_status(sched_config(t->sched), t->res.status);
+	default:
+		return 0;
+	}
+}
+
+/* Back to the first hop's request, for another attempt. */
+static void
+task_rewind(struct task *t)
+{
+	if (t->hops > 0) {
+		url_target_clear(&t->target);
+		t->target = t->origin;
+		t->origin.host = NULL;
+	}
+	if (t->hop_url != t->url)
+		free(t->hop_url);
+	t->hop_url = t->url;
+	t->hops = 0;
+	t->method = sched_config(t->sched)->method;
+	t->data = sched_config(t->sched)->data;
+	if (t->html != NULL) {
+		html_free(t->html);
+		html_init(t->html);
+	}
+	free(t->io_error);
+	t->io_error = NULL;
+	t->retry_after = 0;
+	result_retry(&t->res);
 }
 
 static void
-task_granted(struct sema_waiter *w)
+task_backoff_cb(evutil_socket_t fd, short what, void *arg)
 {
-	struct task	*t;
+	struct task	*t = arg;
 
-	t = (struct task *)((char *)w - offsetof(struct task, permit));
-	t->has_permit = 1;
+	(void)fd;
+	(void)what;
+	task_rewind(t);
+	t->state = TS_QUEUED;
+	t->t_admit = clock_us();
 	sched_wake(t);
 }
 
-/* Asks for the permit; the first step runs now if it is free. */
-void
-task_admit(struct task *t, struct sema *jobs)
+/*
+ * A transient failure with attempts left waits and goes again, holding
+ * no permit meanwhile.  Not when the wait would outlast --deadline or the
+ * server asks for too long a wait: the failure is then the result.
+ */
+static int
+task_retry(struct task *t)
 {
-	t->permit.grant = task_granted;
-	if (sema_acquire(jobs, &t->permit)) {
-		t->has_permit = 1;
-		task_step(t);
-	}
+	const struct config	*cfg = sched_config(t->sched);
+	int64_t			 delay;
+
+	if ((unsigned)t->res.attempts > cfg->retries || !task_transient(t) ||
+	    sched_stopping(t->sched))
+		return 0;
+	delay = retry_delay_us((unsigned)t->res.attempts, t->retry_after,
+	    sched_random(t->sched));
+	if (delay < 0 || !sched_before_deadline(t->sched, clock_us() + delay))
+		return 0;
+	msg_debug("#%llu %s: %s; attempt %d in %.3f s",
+	    (unsigned long long)t->res.index, t->url, t->res.message,
+	    t->res.attempts + 1, (double)delay / 1e6);
+	sched_release(t);
+	t->state = TS_BACKOFF;
+	task_timer(t, task_backoff_cb, delay);
+	return 1;
+}
+
+/* The result is final unless it is tried again. */
+static void
+task_end(struct task *t)
+{
+	t->state = TS_DONE;
+	if (task_retry(t))
+		return;
+	xfer_keep(t);
+	sched_task_done(t);
 }
 
 void
@@ -232,9 +333,14 @@ task_step(struct task *t)
 {
 	switch (t->state) {
 	case TS_QUEUED:
-		/* Timeouts count from here, never from admission. */
-		t->t_start = clock_us();
-		t->res.time.queued = t->t_start - t->t_admit;
+		if (!sched_acquire(t))
+			return;
+		t->state = TS_PACED;
+		/* FALLTHROUGH */
+	case TS_PACED:
+		if (!sched_pace(t))
+			return;
+		task_begin(t);
 		t->state = TS_RESOLVE;
 		/* FALLTHROUGH */
 	case TS_RESOLVE:
@@ -253,8 +359,7 @@ task_step(struct task *t)
 		t->res.time.dns = clock_us() - t->t_dns;
 		if (t->dnsw.error != NULL) {
 			result_fail(&t->res, ERR_DNS, "%s", t->dnsw.error);
-			t->state = TS_DONE;
-			sched_task_done(t);
+			task_end(t);
 			return;
 		}
 		t->state = TS_XFER;
@@ -266,10 +371,12 @@ task_step(struct task *t)
 			task_redirect(t);
 			return;
 		}
-		t->state = TS_DONE;
-		/* FALLTHROUGH */
+		task_end(t);
+		return;
+	case TS_BACKOFF:
+		return;
 	case TS_DONE:
-		sched_task_done(t);
+		task_end(t);
 		return;
 	}
 }
@@ -285,6 +392,9 @@ task_cancel(struct task *t, const char *why)
 	switch (t->state) {
 	case TS_QUEUED:
 		sema_cancel(&t->permit);
+		break;
+	case TS_PACED:
+		sched_unpace(t);
 		break;
 	case TS_RESOLVE:
 		break;
@@ -304,6 +414,13 @@ task_cancel(struct task *t, const char *why)
 			t->location = NULL;
 		}
 		break;
+	case TS_BACKOFF:
+		evtimer_del(t->timer);
+		result_fail(&t->res, ERR_CANCELLED, "%s (waiting to retry after: "
+		    "%s)", why, t->res.message);
+		t->state = TS_DONE;
+		sched_wake(t);
+		return;
 	case TS_DONE:
 		return;
 	}

@@ -21,10 +21,12 @@ struct event;
 struct sched;
 
 enum task_state {
-	TS_QUEUED,		/* admitted, waiting for its permit */
-	TS_RESOLVE,		/* permit held: find the host's addresses */
+	TS_QUEUED,		/* admitted: waiting for its permits */
+	TS_PACED,		/* permits held: waiting for its --rate slot */
+	TS_RESOLVE,		/* find the host's addresses */
 	TS_WAIT_DNS,		/* waiting for c-ares (dnsw.on != NULL) */
 	TS_XFER,		/* transfer in flight (easy != NULL) */
+	TS_BACKOFF,		/* failed, to be tried again: no permit held */
 	TS_DONE			/* result final: emit, release, free */
 };
 
@@ -43,8 +45,13 @@ struct task {
 	int			 on_ready;
 	enum task_state		 state;
 	struct sched		*sched;
-	struct sema_waiter	 permit;
-	int			 has_permit;
+	struct sema_waiter	 permit;	/* the host's, then the -j one */
+	int			 has_permit;	/* -j */
+	struct host		*host;		/* --per-host: referenced */
+	int			 has_host_permit;
+	TAILQ_ENTRY(task)	 pace;		/* the --rate queue */
+	int			 pacing;	/* on it */
+	int			 paced;		/* its start slot came */
 	char			*url;		/* as given, owned */
 	char			*hop_url;	/* this hop's URL: url, then
 						   each redirect's (owned) */
@@ -64,7 +71,8 @@ struct task {
 	int			 stopped;	/* the body was cut on purpose */
 	struct result		 res;
 	struct dns_waiter	 dnsw;
-	struct event		*timer;		/* the attempt's end, in DNS */
+	struct event		*timer;		/* DNS's time out, or a backoff */
+	int64_t			 retry_after;	/* seconds the response asked */
 	void			*easy;		/* CURL *, owned by xfer */
 	void			*resolve;	/* curl_slist, owned by xfer */
 	int64_t			 t_admit;	/* line read */
@@ -76,7 +84,6 @@ struct task {
 
 struct task	*task_new(struct sched *, uint64_t, const char *, size_t);
 void		 task_free(struct task *);
-void		 task_admit(struct task *, struct sema *);
 void		 task_step(struct task *);
 void		 task_cancel(struct task *, const char *);
 int		 task_foreign_hop(const struct task *);

@@ -527,8 +527,6 @@ xfer_start(struct xfer *x, struct task *t)
 	long		 budget_ms;
 	CURLMcode	 rc;
 
-	if (t->hops == 0)
-		t->res.attempts++;
 	t->res.bytes = 0;
 	t->res.truncated = 0;
 	t->stopped = 0;
@@ -685,6 +683,7 @@ xfer_collect(struct task *t, CURL *e)
 	curl_easy_getinfo(e, CURLINFO_HTTP_VERSION, &v);
 	r->http_version = r->status > 0 ? xfer_http_version(v) : NULL;
 	r->redirects = t->hops;
+	t->retry_after = xfer_time(e, CURLINFO_RETRY_AFTER);
 	free(r->content_type);
 	r->content_type = xfer_info_str(e, CURLINFO_CONTENT_TYPE);
 	free(r->effective_url);
@@ -783,10 +782,11 @@ xfer_classify(struct task *t, CURLcode rc)
 }
 
 /*
- * The final response's body goes to the result (-f body) and its file
- * gets its name (-o); error statuses included, transport failures not.
+ * Once the result is final (not to be tried again): the final response's
+ * body goes to the result (-f body) and its file gets its name (-o);
+ * error statuses included, transport failures not.
  */
-static void
+void
 xfer_keep(struct task *t)
 {
 	struct result	*r = &t->res;
@@ -838,7 +838,6 @@ xfer_drain(struct xfer *x)
 		xfer_collect(t, t->easy);
 		xfer_classify(t, m->data.result);
 		xfer_location(x, t, t->easy);
-		xfer_keep(t);
 		xfer_release(x, t);
 		x->done(t);
 	}

@@ -17,6 +17,7 @@ struct xfer	*xfer_new(struct event_base *, const struct config *,
 void		 xfer_free(struct xfer *);
 void		 xfer_start(struct xfer *, struct task *);
 void		 xfer_abort(struct xfer *, struct task *);
+void		 xfer_keep(struct task *);
 unsigned long	 xfer_curl_resolves(const struct xfer *);
 
 #endif

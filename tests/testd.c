@@ -11,7 +11,9 @@
  * http (evhttp): /status/N /bytes/N /lines/N /delay/MS[/x] /drip/N/MS
  *   /endless[/html] /redirect/N /to/CODE?URL /echo[/KEY] /seen/KEY /gzip/N
  *   /preview /headers /stall /hang /utf8/bad /stats /stats/reset /dns/NAME
- *   /blob/N/SEED /page?ct=TYPE&b=BODY[&x=N]
+ *   /blob/N/SEED /page?ct=TYPE&b=BODY[&x=N] /hostdelay/MS
+ *   /flaky/KEY?n=N[&code=C][&ra=SECONDS|&ra=date:SECONDS] /stats/hosts
+ *   /stats/arrivals
  * raw (hand-made responses): /reset /close /garbage /ctype-bad
  * blackhole: a listener whose backlog is full, so connects time out.
  * dns (UDP, evdns): names under .test answer 127.0.0.1, and the name says
@@ -19,7 +21,9 @@
  *   TTL N seconds (default 300), v6* also AAAA ::1.  Other names: NXDOMAIN.
  *
  * /stats reports requests in flight now and at peak, requests served and
- * connections accepted; /dns/NAME the A and AAAA queries seen for NAME;
+ * connections accepted; /stats/hosts the same per Host header for
+ * /hostdelay; /stats/arrivals when each request came, in ms since the
+ * last /stats/reset; /flaky/KEY fails the first N requests for KEY; /dns/NAME the A and AAAA queries seen for NAME;
  * /seen/KEY what the last /echo/KEY request was (method, headers, body).
  * Tests read the server's view of cofetch there.
  */
@@ -33,6 +37,7 @@
 #include <string.h>
 #include <sys/queue.h>
 #include <sys/socket.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <openssl/err.h>
@@ -52,6 +57,9 @@
 #define TESTD_USAGE	"usage: testd -p PORTFILE [-l SECONDS] [-c CERT -k KEY]"
 #define DNS_NAMES_MAX	4096
 #define ECHO_KEYS_MAX	256
+#define HOSTS_MAX	64
+#define FLAKY_MAX	256
+#define ARRIVALS_MAX	100000
 
 struct echo_seen {
 	char	key[64];
@@ -59,6 +67,16 @@ struct echo_seen {
 };
 
 static int	fd_port(int);
+
+struct host_count {
+	char	name[128];
+	long	inflight, peak, requests;
+};
+
+struct flaky {
+	char	key[64];
+	long	requests;
+};
 
 struct dns_count {
 	char	name[256];
@@ -75,6 +93,13 @@ struct server {
 	size_t			 ndns;
 	struct echo_seen	*seen;
 	size_t			 nseen;
+	struct host_count	 hosts[HOSTS_MAX];
+	size_t			 nhosts;
+	struct flaky		 flaky[FLAKY_MAX];
+	size_t			 nflaky;
+	long			*arrivals;	/* ms since t_reset */
+	size_t			 narrivals;
+	struct timespec		 t_reset;
 	struct evdns_server_port *dns_port;
 };
 
@@ -87,6 +112,7 @@ struct held {
 	long			 left;		/* chunks to send */
 	long			 interval_ms;
 	long			 elapsed_ms;
+	struct host_count	*host;		/* /hostdelay's */
 };
 
 static void
@@ -96,9 +122,21 @@ fail(const char *what)
 	exit(1);
 }
 
+static long
+ms_since(const struct timespec *t0)
+{
+	struct timespec	now;
+
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	return (now.tv_sec - t0->tv_sec) * 1000 +
+	    (now.tv_nsec - t0->tv_nsec) / 1000000;
+}
+
 static void
 req_begin(struct server *srv)
 {
+	if (srv->narrivals < ARRIVALS_MAX)
+		srv->arrivals[srv->narrivals++] = ms_since(&srv->t_reset);
 	srv->requests++;
 	if (++srv->inflight > srv->peak)
 		srv->peak = srv->inflight;
@@ -151,6 +189,8 @@ held_timer_cb(evutil_socket_t fd, short what, void *arg)
 	if (evhttp_request_get_connection(h->req) == NULL) {
 		evhttp_request_free(h->req);
 		h->srv->inflight--;
+		if (h->host != NULL)
+			h->host->inflight--;
 		held_free(h);
 		return;
 	}
@@ -479,6 +519,8 @@ route_stats(struct server *srv, struct evhttp_request *req, int reset)
 		srv->requests = srv->connections = srv->proxied = 0;
 		srv->endless_bytes = 0;
 		srv->ndns = 0;
+		srv->nhosts = srv->nflaky = srv->narrivals = 0;
+		clock_gettime(CLOCK_MONOTONIC, &srv->t_reset);
 	}
 	snprintf(body, sizeof body, "{\"inflight\":%ld,\"peak\":%ld,"
 	    "\"requests\":%ld,\"connections\":%ld,\"proxied\":%ld,"
@@ -592,6 +634,139 @@ route_page(struct server *srv, struct evhttp_request *req)
 	srv->inflight--;
 }
 
+/* The Host header's name, without its port. */
+static struct host_count *
+host_count_for(struct server *srv, struct evhttp_request *req)
+{
+	const char	*h = evhttp_find_header(
+			    evhttp_request_get_input_headers(req), "Host");
+	size_t		 i, n;
+
+	if (h == NULL)
+		h = "";
+	n = strcspn(h, ":");
+	for (i = 0; i < srv->nhosts; i++)
+		if (strlen(srv->hosts[i].name) == n &&
+		    strncmp(srv->hosts[i].name, h, n) == 0)
+			return &srv->hosts[i];
+	if (srv->nhosts == HOSTS_MAX || n >= sizeof srv->hosts[0].name)
+		return NULL;
+	memset(&srv->hosts[i], 0, sizeof srv->hosts[i]);
+	memcpy(srv->hosts[i].name, h, n);
+	return &srv->hosts[srv->nhosts++];
+}
+
+static void
+tick_host_delay(struct held *h)
+{
+	if (h->host != NULL)
+		h->host->inflight--;
+	tick_delay(h);
+}
+
+/* /hostdelay/MS: /delay, counted in flight per Host for /stats/hosts. */
+static void
+route_host_delay(struct server *srv, struct evhttp_request *req, long ms)
+{
+	struct host_count	*c = host_count_for(srv, req);
+	struct held		*h;
+
+	h = held_new(srv, req, tick_host_delay, ms);
+	if ((h->host = c) == NULL)
+		return;
+	c->requests++;
+	if (++c->inflight > c->peak)
+		c->peak = c->inflight;
+}
+
+static void
+route_stats_hosts(struct server *srv, struct evhttp_request *req)
+{
+	struct evbuffer	*b = evbuffer_new();
+	size_t		 i;
+
+	evbuffer_add(b, "{", 1);
+	for (i = 0; i < srv->nhosts; i++)
+		evbuffer_add_printf(b, "%s\"%s\":{\"peak\":%ld,"
+		    "\"requests\":%ld}", i ? "," : "", srv->hosts[i].name,
+		    srv->hosts[i].peak, srv->hosts[i].requests);
+	evbuffer_add(b, "}\n", 2);
+	evhttp_send_reply(req, 200, "OK", b);
+	evbuffer_free(b);
+}
+
+static void
+route_stats_arrivals(struct server *srv, struct evhttp_request *req)
+{
+	struct evbuffer	*b = evbuffer_new();
+	size_t		 i;
+
+	evbuffer_add(b, "[", 1);
+	for (i = 0; i < srv->narrivals; i++)
+		evbuffer_add_printf(b, "%s%ld", i ? "," : "",
+		    srv->arrivals[i]);
+	evbuffer_add(b, "]\n", 2);
+	evhttp_send_reply(req, 200, "OK", b);
+	evbuffer_free(b);
+}
+
+static struct flaky *
+flaky_for(struct server *srv, const char *key, size_t n)
+{
+	size_t	i;
+
+	for (i = 0; i < srv->nflaky; i++)
+		if (strlen(srv->flaky[i].key) == n &&
+		    strncmp(srv->flaky[i].key, key, n) == 0)
+			return &srv->flaky[i];
+	if (srv->nflaky == FLAKY_MAX || n >= sizeof srv->flaky[0].key)
+		return NULL;
+	memset(&srv->flaky[i], 0, sizeof srv->flaky[i]);
+	memcpy(srv->flaky[i].key, key, n);
+	return &srv->flaky[srv->nflaky++];
+}
+
+/*
+ * /flaky/KEY?n=N[&code=C][&ra=S]: the first N requests for KEY answer C
+ * (default 503) with Retry-After: S seconds, or with ra=date:S an HTTP
+ * date S seconds ahead; later ones 200.
+ */
+static void
+route_flaky(struct server *srv, struct evhttp_request *req, const char *key)
+{
+	const char	*uri = evhttp_request_get_uri(req);
+	struct flaky	*f = flaky_for(srv, key, strcspn(key, "?"));
+	char		*v, body[128], date[64];
+	long		 n = 0, code = 503;
+	size_t		 len;
+	time_t		 when;
+
+	if ((v = query_param(uri, "n", &len)) != NULL)
+		n = strtol(v, NULL, 10);
+	free(v);
+	if ((v = query_param(uri, "code", &len)) != NULL)
+		code = strtol(v, NULL, 10);
+	free(v);
+	if (f == NULL || ++f->requests > n) {
+		reply_str(srv, req, 200, "ok after failures\n");
+		return;
+	}
+	if ((v = query_param(uri, "ra", &len)) != NULL) {
+		if (strncmp(v, "date:", 5) == 0) {
+			when = time(NULL) + strtol(v + 5, NULL, 10);
+			strftime(date, sizeof date, "%a, %d %b %Y %H:%M:%S GMT",
+			    gmtime(&when));
+			evhttp_add_header(evhttp_request_get_output_headers(req),
+			    "Retry-After", date);
+		} else
+			evhttp_add_header(evhttp_request_get_output_headers(req),
+			    "Retry-After", v);
+	}
+	free(v);
+	snprintf(body, sizeof body, "busy, request %ld\n", f->requests);
+	reply_str(srv, req, (int)code, body);
+}
+
 /* /headers: a header sent twice, and names in mixed case. */
 static void
 route_headers(struct server *srv, struct evhttp_request *req)
@@ -628,6 +803,14 @@ http_cb(struct evhttp_request *req, void *arg)
 			path = "/";
 	}
 
+	if (strcmp(path, "/stats/hosts") == 0) {
+		route_stats_hosts(srv, req);
+		return;
+	}
+	if (strcmp(path, "/stats/arrivals") == 0) {
+		route_stats_arrivals(srv, req);
+		return;
+	}
 	if (strncmp(path, "/stats", 6) == 0) {
 		route_stats(srv, req, strncmp(path, "/stats/reset", 12) == 0);
 		return;
@@ -649,6 +832,10 @@ http_cb(struct evhttp_request *req, void *arg)
 		route_bytes(srv, req, a, 0);
 	else if (sscanf(path, "/lines/%ld", &a) == 1)
 		route_bytes(srv, req, a, 1);
+	else if (sscanf(path, "/hostdelay/%ld", &a) == 1)
+		route_host_delay(srv, req, a);
+	else if (strncmp(path, "/flaky/", 7) == 0)
+		route_flaky(srv, req, path + 7);
 	else if (sscanf(path, "/delay/%ld", &a) == 1)
 		held_new(srv, req, tick_delay, a);
 	else if (sscanf(path, "/drip/%ld/%ld", &a, &b) == 2) {
@@ -1018,7 +1205,9 @@ main(int argc, char **argv)
 	memset(&srv, 0, sizeof srv);
 	srv.dns = calloc(DNS_NAMES_MAX, sizeof *srv.dns);
 	srv.seen = calloc(ECHO_KEYS_MAX, sizeof *srv.seen);
-	if (srv.dns == NULL || srv.seen == NULL)
+	srv.arrivals = calloc(ARRIVALS_MAX, sizeof *srv.arrivals);
+	clock_gettime(CLOCK_MONOTONIC, &srv.t_reset);
+	if (srv.dns == NULL || srv.seen == NULL || srv.arrivals == NULL)
 		fail("out of memory");
 	if ((srv.base = event_base_new()) == NULL)
 		fail("event_base_new");
@@ -1055,6 +1244,7 @@ main(int argc, char **argv)
 	event_base_free(srv.base);
 	free(srv.dns);
 	free(srv.seen);
+	free(srv.arrivals);
 	if (srv.tls != NULL)
 		SSL_CTX_free(srv.tls);
 	return 0;

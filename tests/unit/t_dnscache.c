@@ -64,9 +64,9 @@ main(void)
 	CHECK("count back to 0", c.count == 0);
 
 	e = dnscache_add(&c, "nx.test");
-	dns_entry_settle(e, DNS_FAILED, NULL, "no such name", 5000);
+	dns_entry_settle(e, DNS_MISSING, NULL, "no such name", 5000);
 	r = dnscache_get(&c, "nx.test", 10);
-	CHECK("negative entry kept", r == e && r->state == DNS_FAILED &&
+	CHECK("negative entry kept", r == e && r->state == DNS_MISSING &&
 	    strcmp(r->error, "no such name") == 0);
 
 	/* Past the bound the oldest settled entry goes, never a resolving. */
