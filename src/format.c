@@ -260,6 +260,13 @@ format_json(struct buf *b, const struct result *r, int parts)
 	buf_add_u64(b, r->index);
 	buf_adds(b, ",\"url\":");
 	json_str(b, r->url, r->url_len);
+	if (parts & FORMAT_ID) {
+		buf_adds(b, ",\"id\":");
+		if (r->id != NULL)
+			buf_adds(b, r->id);
+		else
+			buf_add(b, "null", 4);
+	}
 	buf_adds(b, result_ok(r) ? ",\"ok\":true" : ",\"ok\":false");
 	buf_adds(b, ",\"status\":");
 	format_json_long(b, r->status);

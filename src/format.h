@@ -18,6 +18,7 @@ enum format {
 #define FORMAT_HEAD	0x1	/* -n: "head" */
 #define FORMAT_HEADERS	0x2	/* --with-headers: "headers" */
 #define FORMAT_PATH	0x4	/* -o: "path" */
+#define FORMAT_ID	0x8	/* --input-format jsonl: "id" */
 
 void	format_result(struct buf *, const struct result *, enum format, int);
 

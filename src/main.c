@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/resource.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <curl/curl.h>
@@ -20,6 +21,7 @@
 
 #include "clock.h"
 #include "dns.h"
+#include "doneset.h"
 #include "input.h"
 #include "msg.h"
 #include "opts.h"
@@ -55,6 +57,7 @@ struct app {
 	struct xfer		*xfer;
 	struct spool		*spool;		/* -f body */
 	struct saver		*saver;		/* -o */
+	struct doneset		*done;		/* --skip-done */
 	struct progress		*progress;	/* --progress */
 	struct event		*deadline;	/* --deadline */
 	int			 deadline_hit;
@@ -208,6 +211,10 @@ print_summary(const struct app *app)
 		    "were cancelled, unread input was left unread");
 	len = (size_t)snprintf(detail, sizeof detail, "%.0f results/s",
 	    secs > 0 ? (double)c->results / secs : 0.0);
+	if (app->done != NULL)
+		len += (size_t)snprintf(detail + len, sizeof detail - len,
+		    "; %llu lines skipped as done (--skip-done)",
+		    (unsigned long long)sched_skipped(app->sched));
 	for (e = ERR_NONE + 1; e < ERR__COUNT && len < sizeof detail; e++) {
 		if (e == ERR_CANCELLED || c->by_error[e] == 0)
 			continue;
@@ -287,6 +294,7 @@ app_free(struct app *app)
 	if (app->spool != NULL)
 		spool_free(app->spool);
 	save_free(app->saver);
+	doneset_free(app->done);
 	event_free(app->sigev);
 	if (app->deadline != NULL)
 		event_free(app->deadline);
@@ -297,6 +305,25 @@ app_free(struct app *app)
 	opts_free(&app->cfg);
 }
 
+/*
+ * cofetch --skip-done out.jsonl >> out.jsonl, after a kill -9 cut the
+ * file's last line: end that line first, or the first new result would
+ * be glued to it and lost.
+ */
+static void
+mend_cut_line(const struct app *app)
+{
+	struct stat	out, in;
+
+	if (!doneset_cut(app->done) || fstat(STDOUT_FILENO, &out) != 0 ||
+	    stat(app->cfg.skip_done, &in) != 0 || out.st_dev != in.st_dev ||
+	    out.st_ino != in.st_ino)
+		return;
+	if (write(STDOUT_FILENO, "\n", 1) != 1)
+		msg_warn("cannot end the cut line of %s: %s", app->cfg.skip_done,
+		    strerror(errno));
+}
+
 /* A source or setting that cannot be used: nothing was fetched. */
 static int
 app_fail_early(struct app *app)
@@ -305,6 +332,7 @@ app_fail_early(struct app *app)
 		input_free(app->input);
 	if (app->dns != NULL)
 		dns_free(app->dns);
+	doneset_free(app->done);
 	event_base_free(app->base);
 	curl_global_cleanup();
 	opts_free(&app->cfg);
@@ -342,6 +370,9 @@ main(int argc, char **argv)
 		return app_fail_early(&app);
 	if ((app.dns = dns_new(app.base, &app.cfg)) == NULL)
 		return app_fail_early(&app);
+	if (app.cfg.skip_done != NULL &&
+	    (app.done = doneset_load(app.cfg.skip_done)) == NULL)
+		return app_fail_early(&app);
 	if (app.cfg.output_dir != NULL &&
 	    (app.saver = save_new(app.cfg.output_dir)) == NULL)
 		return app_fail_early(&app);
@@ -352,6 +383,7 @@ main(int argc, char **argv)
 	    app.saver);
 	app.sched = sched_new(app.base, &app.cfg, app.input, app.sink,
 	    app.dns, app.xfer);
+	sched_skip_done(app.sched, app.done);
 	input_on_readable(app.input, sched_kick, app.sched);
 	sink_on_close(app.sink, on_output_closed, &app);
 	app_signals(&app);
@@ -364,6 +396,8 @@ main(int argc, char **argv)
 		app.progress = progress_new(app.base, app.sink, app.sched,
 		    app.t0);
 
+	if (app.done != NULL)
+		mend_cut_line(&app);
 	app_deadline(&app);
 	sched_start(app.sched);
 	event_base_dispatch(app.base);

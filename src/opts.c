@@ -15,6 +15,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "jsonl.h"
 #include "msg.h"
 #include "opts.h"
 #include "version.h"
@@ -337,13 +338,7 @@ set_max_redirects(struct config *c, const char *arg)
 static int
 set_method(struct config *c, const char *arg)
 {
-	static const char	tchar[] = "!#$%&'*+-.^_`|~";
-	const char		*p;
-
-	for (p = arg; *p != '\0'; p++)
-		if (!isalnum((unsigned char)*p) && strchr(tchar, *p) == NULL)
-			break;
-	if (p == arg || *p != '\0')
+	if (!http_token(arg))
 		return opts_bad("method", arg, "not an HTTP method");
 	c->method = arg;
 	return 0;

@@ -16,13 +16,16 @@
 
 #include <stddef.h>
 #include <stdlib.h>
+#include <string.h>
 #include <unistd.h>
 
 #include <event2/event.h>
 
 #include "clock.h"
 #include "hosts.h"
+#include "doneset.h"
 #include "input.h"
+#include "jsonl.h"
 #include "lines.h"
 #include "msg.h"
 #include "opts.h"
@@ -55,6 +58,8 @@ struct sched {
 	struct event		*kick;
 	struct sema		 jobs;
 	struct hosts		*hosts;		/* --per-host */
+	struct doneset		*done;		/* --skip-done */
+	uint64_t		 skipped;	/* lines it skipped */
 	TAILQ_HEAD(, task)	 pacing;	/* --rate: waiting for a slot */
 	struct event		*pace;
 	int64_t			 next_start;	/* the next slot */
@@ -194,6 +199,19 @@ sched_wake(struct task *t)
 	t->on_ready = 1;
 	TAILQ_INSERT_TAIL(&s->ready, t, ready);
 	sched_kick(s);
+}
+
+/* --skip-done's set, the caller's. */
+void
+sched_skip_done(struct sched *s, struct doneset *done)
+{
+	s->done = done;
+}
+
+uint64_t
+sched_skipped(const struct sched *s)
+{
+	return s->skipped;
 }
 
 int
@@ -369,29 +387,82 @@ sched_task_done(struct task *t)
 	task_free(t);
 }
 
-/* Why the task's line is not a URL to fetch, or NULL (its target is set). */
+/* NULL if the line names a request (jsonl's fields in rl), else why not. */
 static const char *
-sched_line_problem(const struct line *ln, struct task *t, char *why,
-    size_t whylen)
+sched_read_line(const struct sched *s, const struct line *ln,
+    struct request_line *rl)
 {
+	memset(rl, 0, sizeof *rl);
 	if (ln->flags & LINE_HAS_NUL)
 		return "line contains a NUL byte";
 	if (ln->flags & LINE_TOO_LONG)
 		return "line longer than 8192 bytes";
-	if (ln->len == 0)
-		return "empty URL";
-	return url_parse(t->url, &t->target, why, whylen);
+	if (s->cfg->jsonl)
+		return jsonl_parse(ln->s, ln->len, rl);
+	return NULL;
+}
+
+/* Whether the line's index is another --shard's. */
+static int
+sched_other_shard(const struct sched *s, uint64_t index)
+{
+	return s->cfg->shard_n > 0 &&
+	    index % s->cfg->shard_n != s->cfg->shard_k - 1;
+}
+
+/*
+ * One input line: skipped (--shard, --skip-done: its index passes the -k
+ * window), a bad_input result at once (it never takes a permit), or a
+ * task that asks for its permits.
+ */
+static void
+sched_admit_line(struct sched *s, const struct line *ln)
+{
+	struct request_line	 rl;
+	struct task		*t;
+	uint64_t		 index = s->next_index++;
+	const char		*bad, *url;
+	char			 why[256];
+	size_t			 len;
+
+	if (sched_other_shard(s, index)) {
+		sink_skip(s->sink, index);
+		return;
+	}
+	bad = sched_read_line(s, ln, &rl);
+	url = rl.url != NULL ? rl.url : ln->s;
+	len = rl.url != NULL ? strlen(rl.url) : ln->len;
+	if (bad == NULL && s->done != NULL && doneset_has(s->done, url, len)) {
+		s->skipped++;
+		sink_skip(s->sink, index);
+		jsonl_clear(&rl);
+		return;
+	}
+	t = task_new(s, index, url, len);
+	task_set_request(t, &rl);
+	TAILQ_INSERT_TAIL(&s->live, t, live);
+	s->nlive++;
+	if (bad == NULL && len == 0)
+		bad = "empty URL";
+	if (bad == NULL)
+		bad = url_parse(t->url, &t->target, why, sizeof why);
+	if (bad != NULL) {
+		result_fail(&t->res, ERR_BAD_INPUT, "%s", bad);
+		t->state = TS_DONE;
+		task_step(t);
+		return;
+	}
+	if (s->hosts != NULL)
+		t->host = hosts_get(s->hosts, t->target.host, t->target.port);
+	task_step(t);
 }
 
 /* 1 if the batch ran out while more could be admitted at once. */
 static int
 sched_admit(struct sched *s)
 {
-	struct line	 ln;
-	struct task	*t;
-	const char	*bad;
-	char		 why[256];
-	int		 n;
+	struct line	ln;
+	int		n;
 
 	for (n = 0; n < SCHED_ADMIT_BATCH; n++) {
 		if (s->stopping || s->input_done || s->aborted)
@@ -409,26 +480,7 @@ sched_admit(struct sched *s)
 		case INPUT_LINE:
 			break;
 		}
-		if (s->cfg->shard_n > 0 &&
-		    s->next_index % s->cfg->shard_n != s->cfg->shard_k - 1) {
-			sink_skip(s->sink, s->next_index++);
-			continue;
-		}
-		t = task_new(s, s->next_index++, ln.s, ln.len);
-		TAILQ_INSERT_TAIL(&s->live, t, live);
-		s->nlive++;
-		/* A bad line is a result at once: it never takes a permit. */
-		bad = sched_line_problem(&ln, t, why, sizeof why);
-		if (bad != NULL) {
-			result_fail(&t->res, ERR_BAD_INPUT, "%s", bad);
-			t->state = TS_DONE;
-			task_step(t);
-			continue;
-		}
-		if (s->hosts != NULL)
-			t->host = hosts_get(s->hosts, t->target.host,
-			    t->target.port);
-		task_step(t);
+		sched_admit_line(s, &ln);
 	}
 	return 1;
 }

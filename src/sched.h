@@ -10,6 +10,7 @@
 
 struct event_base;
 struct config;
+struct doneset;
 struct dns;
 struct input;
 struct sink;
@@ -30,6 +31,8 @@ void		 sched_release(struct task *);
 int		 sched_pace(struct task *);
 void		 sched_unpace(struct task *);
 int		 sched_stopping(const struct sched *);
+void		 sched_skip_done(struct sched *, struct doneset *);
+uint64_t	 sched_skipped(const struct sched *);
 void		 sched_set_deadline(struct sched *, int64_t);
 int		 sched_before_deadline(const struct sched *, int64_t);
 uint64_t	 sched_random(struct sched *);

@@ -106,7 +106,8 @@ sink_new(struct event_base *base, const struct config *cfg)
 	k->cfg = cfg;
 	k->parts = (cfg->lines_given ? FORMAT_HEAD : 0) |
 	    (cfg->with_headers ? FORMAT_HEADERS : 0) |
-	    (cfg->output_dir != NULL ? FORMAT_PATH : 0);
+	    (cfg->output_dir != NULL ? FORMAT_PATH : 0) |
+	    (cfg->jsonl ? FORMAT_ID : 0);
 	buf_init(&k->out);
 	buf_init(&k->line);
 	if (cfg->keep_order)

@@ -13,6 +13,7 @@
 
 #include "clock.h"
 #include "dns.h"
+#include "jsonl.h"
 #include "msg.h"
 #include "opts.h"
 #include "retry.h"
@@ -25,6 +26,18 @@
 static void	task_dns_done(struct dns_waiter *);
 static void	task_end(struct task *);
 
+/* Method and body: the jsonl line's, else -X's and -d's. */
+static void
+task_request(struct task *t)
+{
+	const struct config	*cfg = sched_config(t->sched);
+
+	t->method = t->req != NULL && t->req->method != NULL ?
+	    t->req->method : cfg->method;
+	t->data = t->req != NULL && t->req->data != NULL ?
+	    t->req->data : cfg->data;
+}
+
 struct task *
 task_new(struct sched *s, uint64_t index, const char *url, size_t len)
 {
@@ -35,8 +48,7 @@ task_new(struct sched *s, uint64_t index, const char *url, size_t len)
 	t->state = TS_QUEUED;
 	t->url = xmemdup(url, len);
 	t->hop_url = t->url;
-	t->method = sched_config(s)->method;
-	t->data = sched_config(s)->data;
+	task_request(t);
 	t->dnsw.done = task_dns_done;
 	result_init(&t->res, index, t->url, len);
 	t->t_admit = clock_us();
@@ -66,6 +78,22 @@ task_outputs(struct task *t)
 	}
 }
 
+/* Takes what the jsonl line asked for beyond its URL (rl is emptied). */
+void
+task_set_request(struct task *t, struct request_line *rl)
+{
+	free(rl->url);
+	rl->url = NULL;
+	if (rl->id == NULL && rl->method == NULL && rl->data == NULL &&
+	    rl->headers == NULL)
+		return;
+	t->req = xmalloc(sizeof *t->req);
+	*t->req = *rl;
+	memset(rl, 0, sizeof *rl);
+	t->res.id = t->req->id;
+	task_request(t);
+}
+
 void
 task_free(struct task *t)
 {
@@ -90,6 +118,10 @@ task_free(struct task *t)
 		free(t->file);
 	}
 	free(t->io_error);
+	if (t->req != NULL) {
+		jsonl_clear(t->req);
+		free(t->req);
+	}
 	url_target_clear(&t->target);
 	url_target_clear(&t->origin);
 	result_clear(&t->res);
@@ -265,8 +297,7 @@ task_rewind(struct task *t)
 		free(t->hop_url);
 	t->hop_url = t->url;
 	t->hops = 0;
-	t->method = sched_config(t->sched)->method;
-	t->data = sched_config(t->sched)->data;
+	task_request(t);
 	if (t->html != NULL) {
 		html_free(t->html);
 		html_init(t->html);

@@ -18,6 +18,7 @@
 #include "url.h"
 
 struct event;
+struct request_line;
 struct sched;
 
 enum task_state {
@@ -58,6 +59,7 @@ struct task {
 	struct url_target	 target;	/* host and port to connect to */
 	struct url_target	 origin;	/* the first hop's */
 	char			*location;	/* where this hop redirects */
+	struct request_line	*req;		/* jsonl's fields, owned */
 	const char		*method;	/* NULL: GET (POST with body) */
 	const char		*data;		/* request body; NULL: none */
 	int			 hops;
@@ -75,6 +77,7 @@ struct task {
 	int64_t			 retry_after;	/* seconds the response asked */
 	void			*easy;		/* CURL *, owned by xfer */
 	void			*resolve;	/* curl_slist, owned by xfer */
+	void			*hop_headers;	/* curl_slist for jsonl's, xfer's */
 	int64_t			 t_admit;	/* line read */
 	int64_t			 t_start;	/* permit granted: attempt starts */
 	int64_t			 t_dns;		/* name lookup started */
@@ -84,6 +87,7 @@ struct task {
 
 struct task	*task_new(struct sched *, uint64_t, const char *, size_t);
 void		 task_free(struct task *);
+void		 task_set_request(struct task *, struct request_line *);
 void		 task_step(struct task *);
 void		 task_cancel(struct task *, const char *);
 int		 task_foreign_hop(const struct task *);

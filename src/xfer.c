@@ -31,6 +31,7 @@
 #include "charset.h"
 #include "clock.h"
 #include "html.h"
+#include "jsonl.h"
 #include "msg.h"
 #include "opts.h"
 #include "save.h"
@@ -319,21 +320,65 @@ xfer_credential(const char *h)
 	return 0;
 }
 
+/* A header line's name: up to its ':', or ';' for an empty one. */
+static size_t
+xfer_header_name(const char *h)
+{
+	return strcspn(h, ":;");
+}
+
+/* Whether the jsonl line sends a header of h's name, replacing -H's. */
+static int
+xfer_line_has(const struct request_line *rl, const char *h)
+{
+	size_t	i, n = xfer_header_name(h);
+
+	for (i = 0; i < rl->nheaders; i++)
+		if (xfer_header_name(rl->headers[i]) == n &&
+		    strncasecmp(rl->headers[i], h, n) == 0)
+			return 1;
+	return 0;
+}
+
+static struct curl_slist *
+xfer_slist_add(struct curl_slist *l, const char *h)
+{
+	if ((l = curl_slist_append(l, h)) == NULL)
+		msg_fatal("out of memory");
+	return l;
+}
+
+/*
+ * A jsonl line's request headers: -H's, then the line's, which replace
+ * -H's of the same name; no credentials on a hop to another host.
+ */
+static struct curl_slist *
+xfer_line_headers(const struct config *cfg, const struct task *t)
+{
+	struct curl_slist	*l = NULL;
+	int			 foreign = task_foreign_hop(t);
+	size_t			 i;
+
+	for (i = 0; i < cfg->nheaders; i++)
+		if (!(foreign && xfer_credential(cfg->headers[i])) &&
+		    !xfer_line_has(t->req, cfg->headers[i]))
+			l = xfer_slist_add(l, cfg->headers[i]);
+	for (i = 0; i < t->req->nheaders; i++)
+		if (!(foreign && xfer_credential(t->req->headers[i])))
+			l = xfer_slist_add(l, t->req->headers[i]);
+	return l;
+}
+
 static void
 xfer_headers(struct xfer *x, const struct config *cfg)
 {
 	size_t	i;
 
 	for (i = 0; i < cfg->nheaders; i++) {
-		x->headers = curl_slist_append(x->headers, cfg->headers[i]);
-		if (x->headers == NULL)
-			msg_fatal("out of memory");
-		if (xfer_credential(cfg->headers[i]))
-			continue;
-		x->headers_foreign = curl_slist_append(x->headers_foreign,
-		    cfg->headers[i]);
-		if (x->headers_foreign == NULL)
-			msg_fatal("out of memory");
+		x->headers = xfer_slist_add(x->headers, cfg->headers[i]);
+		if (!xfer_credential(cfg->headers[i]))
+			x->headers_foreign = xfer_slist_add(x->headers_foreign,
+			    cfg->headers[i]);
 	}
 }
 
@@ -489,8 +534,12 @@ xfer_setup(struct xfer *x, struct task *t, CURL *e, long budget_ms)
 	curl_easy_setopt(e, CURLOPT_ACCEPT_ENCODING, "");
 	curl_easy_setopt(e, CURLOPT_USERAGENT, c->user_agent != NULL ?
 	    c->user_agent : x->user_agent);
-	curl_easy_setopt(e, CURLOPT_HTTPHEADER, task_foreign_hop(t) ?
-	    x->headers_foreign : x->headers);
+	if (t->req != NULL && t->req->nheaders > 0) {
+		t->hop_headers = xfer_line_headers(c, t);
+		curl_easy_setopt(e, CURLOPT_HTTPHEADER, t->hop_headers);
+	} else
+		curl_easy_setopt(e, CURLOPT_HTTPHEADER, task_foreign_hop(t) ?
+		    x->headers_foreign : x->headers);
 	curl_easy_setopt(e, CURLOPT_RESOLVER_START_FUNCTION,
 	    xfer_resolver_start_cb);
 	curl_easy_setopt(e, CURLOPT_RESOLVER_START_DATA, t);
@@ -819,6 +868,8 @@ xfer_release(struct xfer *x, struct task *t)
 	t->easy = NULL;
 	curl_slist_free_all(t->resolve);
 	t->resolve = NULL;
+	curl_slist_free_all(t->hop_headers);
+	t->hop_headers = NULL;
 }
 
 static void

@@ -1,0 +1,18 @@
+/*
+ * doneset.h: --skip-done, the URLs a previous run's -f json output
+ * records as ok, kept as 64-bit hashes (16 bytes a URL at most).
+ */
+#ifndef COFETCH_DONESET_H
+#define COFETCH_DONESET_H
+
+#include <stddef.h>
+
+struct doneset;
+
+struct doneset	*doneset_load(const char *);
+void		 doneset_free(struct doneset *);
+int		 doneset_has(const struct doneset *, const char *, size_t);
+size_t		 doneset_count(const struct doneset *);
+int		 doneset_cut(const struct doneset *);
+
+#endif

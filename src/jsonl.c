@@ -1,0 +1,270 @@
+/*
+ * jsonl.c: reads one --input-format jsonl line with cJSON into the
+ * request it names.  Whatever the line holds, what comes out is safe to
+ * send (no line breaks in headers, methods that are HTTP tokens) and to
+ * echo (the id is valid JSON in valid UTF-8).
+ */
+#include "config.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cJSON.h>
+
+#include "buf.h"
+#include "jsonl.h"
+#include "utf8.h"
+#include "xmalloc.h"
+
+/* An HTTP token (RFC 9110): what a method or a header name may be. */
+int
+http_token(const char *s)
+{
+	static const char	tchar[] = "!#$%&'*+-.^_`|~";
+
+	if (*s == '\0')
+		return 0;
+	for (; *s != '\0'; s++)
+		if (!((*s >= '0' && *s <= '9') || (*s >= 'a' && *s <= 'z') ||
+		    (*s >= 'A' && *s <= 'Z') || strchr(tchar, *s) != NULL))
+			return 0;
+	return 1;
+}
+
+static const char *
+jsonl_skip_space(const char *p, const char *end)
+{
+	while (p < end && (*p == ' ' || *p == '\t' || *p == '\r' || *p == '\n'))
+		p++;
+	return p;
+}
+
+/* Past the string whose opening quote is at p. */
+static const char *
+jsonl_skip_string(const char *p, const char *end)
+{
+	for (p++; p < end && *p != '"'; p++)
+		if (*p == '\\')
+			p++;
+	return p < end ? p + 1 : end;
+}
+
+/* Past the value at p (the line is known to be valid JSON). */
+static const char *
+jsonl_skip_value(const char *p, const char *end)
+{
+	int	depth = 0;
+
+	for (; p < end; p++) {
+		if (*p == '"') {
+			p = jsonl_skip_string(p, end) - 1;
+		} else if (*p == '{' || *p == '[') {
+			depth++;
+		} else if (*p == '}' || *p == ']') {
+			if (depth == 0)
+				return p;
+			if (--depth == 0)
+				return p + 1;
+		} else if (depth == 0 && (*p == ',' || *p == ' ' ||
+		    *p == '\t' || *p == '\r' || *p == '\n')) {
+			return p;
+		}
+	}
+	return end;
+}
+
+/*
+ * The text of the top-level member "id" as written, or NULL.  cJSON keeps
+ * numbers as doubles, which would change ids past 2^53.
+ */
+static const char *
+jsonl_raw_id(const char *p, const char *end, size_t *len)
+{
+	const char	*key, *key_end, *v;
+
+	p = jsonl_skip_space(p, end);
+	if (p == end || *p++ != '{')
+		return NULL;
+	for (;;) {
+		p = jsonl_skip_space(p, end);
+		if (p == end || *p != '"')
+			return NULL;
+		key = p;
+		key_end = jsonl_skip_string(p, end);
+		p = jsonl_skip_space(key_end, end);
+		if (p == end || *p++ != ':')
+			return NULL;
+		v = jsonl_skip_space(p, end);
+		p = jsonl_skip_value(v, end);
+		if (key_end - key == 4 && memcmp(key, "\"id\"", 4) == 0) {
+			*len = (size_t)(p - v);
+			return v;
+		}
+		p = jsonl_skip_space(p, end);
+		if (p == end || *p++ != ',')
+			return NULL;
+	}
+}
+
+/* RFC 8259's number: -?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)? */
+static int
+jsonl_number(const char *s, size_t len)
+{
+	const char	*p = s, *end = s + len;
+
+#define DIGITS(p)	while (p < end && *p >= '0' && *p <= '9') p++
+	if (p < end && *p == '-')
+		p++;
+	if (p < end && *p == '0')
+		p++;
+	else if (p < end && *p >= '1' && *p <= '9') {
+		DIGITS(p);
+	} else
+		return 0;
+	if (p < end && *p == '.') {
+		if (++p == end || *p < '0' || *p > '9')
+			return 0;
+		DIGITS(p);
+	}
+	if (p < end && (*p == 'e' || *p == 'E')) {
+		if (++p < end && (*p == '+' || *p == '-'))
+			p++;
+		if (p == end || *p < '0' || *p > '9')
+			return 0;
+		DIGITS(p);
+	}
+#undef DIGITS
+	return p == end;
+}
+
+/* The id as JSON to echo: numbers as written, the rest as cJSON prints. */
+static char *
+jsonl_id(const cJSON *id, const char *line, size_t len)
+{
+	const char	*raw;
+	char		*printed, *out;
+	size_t		 rawlen;
+	struct buf	 b;
+
+	raw = cJSON_IsNumber(id) ? jsonl_raw_id(line, line + len, &rawlen) :
+	    NULL;
+	if (raw != NULL && jsonl_number(raw, rawlen))
+		return xmemdup(raw, rawlen);
+	if ((printed = cJSON_PrintUnformatted(id)) == NULL)
+		return NULL;
+	/* cJSON copies bytes >= 0x80 as they are, and only strings hold them. */
+	buf_init(&b);
+	utf8_repair(&b, printed, strlen(printed));
+	free(printed);
+	out = xmemdup(b.data, b.len);
+	buf_free(&b);
+	return out;
+}
+
+/* "headers": names that are tokens, values without line breaks. */
+static const char *
+jsonl_headers(const cJSON *h, struct request_line *r)
+{
+	const cJSON	*kv;
+	size_t		 n = 0, len;
+	char		*line;
+
+	if (h == NULL || cJSON_IsNull(h))
+		return NULL;
+	if (!cJSON_IsObject(h))
+		return "\"headers\" is not an object";
+	cJSON_ArrayForEach(kv, h)
+		n++;
+	r->headers = xcalloc(n + 1, sizeof *r->headers);
+	cJSON_ArrayForEach(kv, h) {
+		if (!cJSON_IsString(kv))
+			return "a header's value is not a string";
+		if (!http_token(kv->string))
+			return "a header's name is not a token";
+		if (strpbrk(kv->valuestring, "\r\n") != NULL)
+			return "a header's value contains a line break";
+		len = strlen(kv->string) + strlen(kv->valuestring) + 3;
+		line = xmalloc(len);
+		if (kv->valuestring[0] == '\0')
+			snprintf(line, len, "%s;", kv->string);
+		else
+			snprintf(line, len, "%s: %s", kv->string,
+			    kv->valuestring);
+		r->headers[r->nheaders++] = line;
+	}
+	return NULL;
+}
+
+/* A member that must be a string when present. */
+static const char *
+jsonl_string(const cJSON *o, const char *name, char **out)
+{
+	const cJSON	*v = cJSON_GetObjectItemCaseSensitive(o, name);
+
+	if (v == NULL || cJSON_IsNull(v))
+		return NULL;
+	if (!cJSON_IsString(v))
+		return "not a string";
+	*out = xstrdup(v->valuestring);
+	return NULL;
+}
+
+static const char *
+jsonl_fields(const cJSON *o, const char *line, size_t len,
+    struct request_line *r)
+{
+	const cJSON	*id = cJSON_GetObjectItemCaseSensitive(o, "id");
+
+	if (id != NULL)
+		r->id = jsonl_id(id, line, len);
+	if (jsonl_string(o, "url", &r->url) != NULL || r->url == NULL)
+		return "no \"url\" string";
+	if (jsonl_string(o, "method", &r->method) != NULL ||
+	    (r->method != NULL && !http_token(r->method)))
+		return "\"method\" is not an HTTP method";
+	if (jsonl_string(o, "data", &r->data) != NULL)
+		return "\"data\" is not a string";
+	return jsonl_headers(cJSON_GetObjectItemCaseSensitive(o, "headers"), r);
+}
+
+/*
+ * Fills r from the line; NULL when it names a request, else why not (r
+ * may still hold the id and url, for the bad_input result).
+ */
+const char *
+jsonl_parse(const char *line, size_t len, struct request_line *r)
+{
+	cJSON		*o;
+	const char	*bad, *after = NULL;
+
+	memset(r, 0, sizeof *r);
+	o = cJSON_ParseWithLengthOpts(line, len, &after, 0);
+	if (o != NULL && jsonl_skip_space(after, line + len) != line + len) {
+		cJSON_Delete(o);
+		o = NULL;
+	}
+	if (o == NULL)
+		return "not valid JSON";
+	if (!cJSON_IsObject(o))
+		bad = "not a JSON object";
+	else
+		bad = jsonl_fields(o, line, len, r);
+	cJSON_Delete(o);
+	return bad;
+}
+
+void
+jsonl_clear(struct request_line *r)
+{
+	size_t	i;
+
+	for (i = 0; i < r->nheaders; i++)
+		free(r->headers[i]);
+	free(r->headers);
+	free(r->url);
+	free(r->id);
+	free(r->method);
+	free(r->data);
+	memset(r, 0, sizeof *r);
+}
