@@ -20,6 +20,7 @@
 #include <cJSON.h>
 
 #include "doneset.h"
+#include "hash.h"
 #include "msg.h"
 #include "xmalloc.h"
 
@@ -30,22 +31,12 @@ struct doneset {
 	int		 cut;		/* the file ends in a partial line */
 };
 
-/* FNV-1a, then a finalizer that spreads every input bit over the word. */
+/* 0 marks an empty slot, so no URL may hash to it. */
 static uint64_t
 doneset_hash(const char *s, size_t len)
 {
-	uint64_t	h = 14695981039346656037ULL;
-	size_t		i;
+	uint64_t	h = hash_mix(hash_bytes(HASH_SEED, s, len));
 
-	for (i = 0; i < len; i++) {
-		h ^= (unsigned char)s[i];
-		h *= 1099511628211ULL;
-	}
-	h ^= h >> 33;
-	h *= 0xff51afd7ed558ccdULL;
-	h ^= h >> 33;
-	h *= 0xc4ceb9fe1a85ec53ULL;
-	h ^= h >> 33;
 	return h != 0 ? h : 1;
 }
 

@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "hash.h"
 #include "hosts.h"
 #include "xmalloc.h"
 
@@ -41,15 +42,10 @@ hosts_free(struct hosts *h)
 static size_t
 hosts_hash(const char *name, long port, size_t nbuckets)
 {
-	uint64_t	x = 14695981039346656037ULL;	/* FNV-1a */
+	uint64_t	h = hash_bytes(HASH_SEED, name, strlen(name));
 
-	for (; *name != '\0'; name++) {
-		x ^= (unsigned char)*name;
-		x *= 1099511628211ULL;
-	}
-	x ^= (uint64_t)port;
-	x *= 1099511628211ULL;
-	return (size_t)((x ^ (x >> 29)) & (nbuckets - 1));
+	h = hash_mix(hash_bytes(h, &port, sizeof port));
+	return (size_t)(h & (nbuckets - 1));
 }
 
 static void

@@ -2,10 +2,13 @@
  * sched.c: admission, the run queue and the end of the run.
  *
  * Input is read only when a task could start: the -j semaphore has a free
- * permit and, with -k, the reorder window has a slot for the next index.
- * So memory is bounded by -j and the window, never by the input's length,
- * and a slow producer never stalls transfers already running (the input
- * is just one more event on the loop).
+ * permit and, with -k, the reorder window has a slot for the next index
+ * (and fewer than SCHED_LOOKAHEAD tasks wait without a -j permit, for a
+ * busy --per-host host or to retry).  So memory is bounded by -j, the
+ * window and the lookahead, never by the input's length, and a slow
+ * producer never stalls transfers already running (the input is just one
+ * more event on the loop).  --rate spaces the starts of tasks that hold
+ * their permits.
  *
  * Library callbacks never run task code: they wake the task, which puts
  * it on the ready queue, and the kick event steps every ready task from
