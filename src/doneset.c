@@ -76,19 +76,16 @@ static int
 doneset_line(struct doneset *d, const char *line, size_t len)
 {
 	cJSON		*o = cJSON_ParseWithLength(line, len);
-	const cJSON	*url, *ok;
+	const cJSON	*url;
+	int		 result;
 
-	if (o == NULL || !cJSON_IsObject(o)) {
-		cJSON_Delete(o);
-		return 0;
-	}
 	url = cJSON_GetObjectItemCaseSensitive(o, "url");
-	ok = cJSON_GetObjectItemCaseSensitive(o, "ok");
-	if (cJSON_IsString(url) && cJSON_IsTrue(ok))
+	result = cJSON_IsObject(o) && cJSON_IsString(url);
+	if (result && cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(o, "ok")))
 		doneset_add(d, doneset_hash(url->valuestring,
 		    strlen(url->valuestring)));
 	cJSON_Delete(o);
-	return cJSON_IsString(url);
+	return result;
 }
 
 /* NULL (with a message) when the file cannot be read. */
