@@ -395,9 +395,7 @@ dns_resolve(struct dns *d, const char *host, long port, struct dns_waiter *w)
 	if ((e = dnscache_get(&d->cache, host, clock_us())) != NULL &&
 	    e->state != DNS_RESOLVING) {
 		d->stats.hits++;
-		w->addrs = e->addrs ? xstrdup(e->addrs) : NULL;
-		w->error = e->error ? xstrdup(e->error) : NULL;
-		w->lasting = e->state == DNS_MISSING;
+		dns_waiter_answer(w, e);
 		return DNS_DONE;
 	}
 	if (e != NULL) {

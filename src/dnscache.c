@@ -159,6 +159,15 @@ dns_entry_wait(struct dns_entry *e, struct dns_waiter *w)
 	TAILQ_INSERT_TAIL(&e->waiters, w, link);
 }
 
+/* Hands the waiter its own copy of a settled entry's answer. */
+void
+dns_waiter_answer(struct dns_waiter *w, const struct dns_entry *e)
+{
+	w->addrs = e->addrs ? xstrdup(e->addrs) : NULL;
+	w->error = e->error ? xstrdup(e->error) : NULL;
+	w->lasting = e->state == DNS_MISSING;
+}
+
 /*
  * The answer (addrs) or the failure (error) is in: record it until
  * expires and hand a copy to every waiter.
@@ -176,9 +185,7 @@ dns_entry_settle(struct dns_entry *e, enum dns_state st, const char *addrs,
 	while ((w = TAILQ_FIRST(&e->waiters)) != NULL) {
 		TAILQ_REMOVE(&e->waiters, w, link);
 		w->on = NULL;
-		w->addrs = e->addrs ? xstrdup(e->addrs) : NULL;
-		w->error = e->error ? xstrdup(e->error) : NULL;
-		w->lasting = st == DNS_MISSING;
+		dns_waiter_answer(w, e);
 		w->done(w);
 	}
 }

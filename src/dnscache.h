@@ -68,6 +68,8 @@ void			 dns_entry_free(struct dns_entry *);
 void			 dns_entry_wait(struct dns_entry *, struct dns_waiter *);
 void			 dns_entry_settle(struct dns_entry *, enum dns_state,
 			     const char *, const char *, int64_t);
+void			 dns_waiter_answer(struct dns_waiter *,
+			     const struct dns_entry *);
 void			 dns_waiter_cancel(struct dns_waiter *);
 void			 dns_waiter_clear(struct dns_waiter *);
 int64_t			 dns_ttl_us(int);

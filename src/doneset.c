@@ -143,12 +143,6 @@ doneset_has(const struct doneset *d, const char *url, size_t len)
 	return d->slots[doneset_find(d, doneset_hash(url, len))] != 0;
 }
 
-size_t
-doneset_count(const struct doneset *d)
-{
-	return d->count;
-}
-
 int
 doneset_cut(const struct doneset *d)
 {

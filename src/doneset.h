@@ -12,7 +12,6 @@ struct doneset;
 struct doneset	*doneset_load(const char *);
 void		 doneset_free(struct doneset *);
 int		 doneset_has(const struct doneset *, const char *, size_t);
-size_t		 doneset_count(const struct doneset *);
 int		 doneset_cut(const struct doneset *);
 
 #endif

@@ -196,18 +196,18 @@ jsonl_headers(const cJSON *h, struct request_line *r)
 	return NULL;
 }
 
-/* A member that must be a string when present. */
-static const char *
+/* A member that must be a string when present: -1 if it is not. */
+static int
 jsonl_string(const cJSON *o, const char *name, char **out)
 {
 	const cJSON	*v = cJSON_GetObjectItemCaseSensitive(o, name);
 
 	if (v == NULL || cJSON_IsNull(v))
-		return NULL;
+		return 0;
 	if (!cJSON_IsString(v))
-		return "not a string";
+		return -1;
 	*out = xstrdup(v->valuestring);
-	return NULL;
+	return 0;
 }
 
 static const char *
@@ -218,12 +218,12 @@ jsonl_fields(const cJSON *o, const char *line, size_t len,
 
 	if (id != NULL)
 		r->id = jsonl_id(id, line, len);
-	if (jsonl_string(o, "url", &r->url) != NULL || r->url == NULL)
+	if (jsonl_string(o, "url", &r->url) != 0 || r->url == NULL)
 		return "no \"url\" string";
-	if (jsonl_string(o, "method", &r->method) != NULL ||
+	if (jsonl_string(o, "method", &r->method) != 0 ||
 	    (r->method != NULL && !http_token(r->method)))
 		return "\"method\" is not an HTTP method";
-	if (jsonl_string(o, "data", &r->data) != NULL)
+	if (jsonl_string(o, "data", &r->data) != 0)
 		return "\"data\" is not a string";
 	return jsonl_headers(cJSON_GetObjectItemCaseSensitive(o, "headers"), r);
 }

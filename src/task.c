@@ -298,10 +298,6 @@ task_rewind(struct task *t)
 	t->hop_url = t->url;
 	t->hops = 0;
 	task_request(t);
-	if (t->html != NULL) {
-		html_free(t->html);
-		html_init(t->html);
-	}
 	free(t->io_error);
 	t->io_error = NULL;
 	t->retry_after = 0;
