@@ -8,6 +8,7 @@
 #include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <strings.h>
 
 #include <curl/curl.h>
@@ -20,10 +21,17 @@ url_host(CURLU *u)
 {
 	char	*h = NULL, *copy, *p;
 
-	/* Without IDN support in libcurl, ask again for the host as is. */
-	if (curl_url_get(u, CURLUPART_HOST, &h, CURLU_PUNYCODE) != CURLUE_OK &&
-	    curl_url_get(u, CURLUPART_HOST, &h, 0) != CURLUE_OK)
-		return NULL;
+	/*
+	 * Without IDN support in libcurl, or where the locale is not UTF-8,
+	 * ask again for the host as is.  libcurl 7.88 may fill in h even
+	 * when it fails.
+	 */
+	if (curl_url_get(u, CURLUPART_HOST, &h, CURLU_PUNYCODE) != CURLUE_OK) {
+		curl_free(h);
+		h = NULL;
+		if (curl_url_get(u, CURLUPART_HOST, &h, 0) != CURLUE_OK)
+			return NULL;
+	}
 	copy = xstrdup(h);
 	curl_free(h);
 	for (p = copy; *p != '\0'; p++)
@@ -32,11 +40,97 @@ url_host(CURLU *u)
 }
 
 /*
+ * Whether [h, end) is an IPv4 address the way libcurl writes one: four
+ * decimal numbers to 255 without leading zeros.  Any other numeric host
+ * (127.1, 0x7f.1, 010.0.0.1) is one libcurl rewrites.
+ */
+static int
+url_dotted_quad(const char *h, const char *end)
+{
+	int	parts = 0, digits, v;
+
+	for (;;) {
+		for (digits = 0, v = 0; h < end && *h >= '0' && *h <= '9';
+		    h++, digits++)
+			v = v * 10 + (*h - '0');
+		if (digits == 0 || digits > 3 || v > 255 ||
+		    (digits > 1 && h[-digits] == '0'))
+			return 0;
+		if (++parts == 4 || h == end || *h != '.')
+			break;
+		h++;
+	}
+	return parts == 4 && h == end;
+}
+
+/*
+ * The common shape, read without libcurl: "http://" or "https://", a
+ * lower-case ASCII name whose last label starts with a letter, or an IPv4
+ * address as libcurl would write it, an optional port, then only
+ * printable ASCII.  libcurl accepts all of these and spells the host and
+ * port the same; anything else is left to it.  Its parser costs more
+ * than the rest of admitting a line, and it parses the URL again anyway.
+ */
+static int
+url_parse_plain(const char *s, struct url_target *t)
+{
+	const char	*p, *host, *label;
+	long		 port;
+	int		 https;
+
+	if (strncmp(s, "http://", 7) == 0)
+		https = 0;
+	else if (strncmp(s, "https://", 8) == 0)
+		https = 1;
+	else
+		return 0;
+	host = label = p = s + 7 + https;
+	for (; (*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9') ||
+	    *p == '-' || *p == '.'; p++)
+		if (*p == '.')
+			label = p + 1;
+	if (p == host || ((*label < 'a' || *label > 'z') &&
+	    !url_dotted_quad(host, p)))
+		return 0;
+	t->host = xmemdup(host, (size_t)(p - host));
+	port = https ? 443 : 80;
+	if (*p == ':') {
+		if (*++p < '1' || *p > '9')
+			return 0;
+		for (port = 0; *p >= '0' && *p <= '9' && port <= 65535; p++)
+			port = port * 10 + (*p - '0');
+		if (port > 65535)
+			return 0;
+	}
+	if (*p != '\0' && *p != '/' && *p != '?' && *p != '#')
+		return 0;
+	for (; *p != '\0'; p++)
+		if ((unsigned char)*p <= ' ' || (unsigned char)*p >= 0x7f)
+			return 0;
+	t->port = port;
+	t->https = https;
+	return 1;
+}
+
+/*
  * NULL if s is an http or https URL, with its host and port in t (which
  * the caller clears); otherwise why not, in why.
  */
 const char *
 url_parse(const char *s, struct url_target *t, char *why, size_t whylen)
+{
+	t->host = NULL;
+	t->port = 0;
+	t->https = 0;
+	if (url_parse_plain(s, t))
+		return NULL;
+	url_target_clear(t);
+	return url_parse_curl(s, t, why, whylen);
+}
+
+/* url_parse, all of it done by libcurl's URL API. */
+const char *
+url_parse_curl(const char *s, struct url_target *t, char *why, size_t whylen)
 {
 	CURLU		*u;
 	CURLUcode	 rc;

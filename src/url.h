@@ -15,6 +15,8 @@ struct url_target {
 };
 
 const char	*url_parse(const char *, struct url_target *, char *, size_t);
+const char	*url_parse_curl(const char *, struct url_target *, char *,
+		    size_t);
 const char	*url_parse_proxy(const char *, struct url_target *, char *,
 		    size_t);
 void		 url_target_clear(struct url_target *);

@@ -54,9 +54,9 @@ struct xfer {
 	size_t			 npool;
 	void			(*done)(struct task *);
 	unsigned long		 curl_resolves;	/* the tripwire */
-	struct curl_slist	*headers;	/* -H, as given */
+	struct curl_slist	*headers;	/* std, then -H */
 	struct curl_slist	*headers_foreign; /* without credentials */
-	char			 user_agent[64];
+	char			*std[2];	/* User-Agent, Accept-Encoding */
 	struct spool		*spool;		/* -f body: bodies held here */
 	struct saver		*saver;		/* -o: bodies saved here */
 };
@@ -183,6 +183,8 @@ xfer_header_cb(char *data, size_t size, size_t n, void *arg)
 	struct buf	*h = t->headers;
 	size_t		 len = size * n;
 
+	if (h == NULL)
+		return len;	/* the result shows no headers */
 	if (len >= 5 && strncmp(data, "HTTP/", 5) == 0) {
 		buf_reset(h);
 		return len;
@@ -327,15 +329,15 @@ xfer_header_name(const char *h)
 	return strcspn(h, ":;");
 }
 
-/* Whether the jsonl line sends a header of h's name, replacing -H's. */
+/* Whether hs has a header of h's name. */
 static int
-xfer_line_has(const struct request_line *rl, const char *h)
+xfer_has_name(const char *const *hs, size_t n, const char *h)
 {
-	size_t	i, n = xfer_header_name(h);
+	size_t	i, len = xfer_header_name(h);
 
-	for (i = 0; i < rl->nheaders; i++)
-		if (xfer_header_name(rl->headers[i]) == n &&
-		    strncasecmp(rl->headers[i], h, n) == 0)
+	for (i = 0; i < n; i++)
+		if (xfer_header_name(hs[i]) == len &&
+		    strncasecmp(hs[i], h, len) == 0)
 			return 1;
 	return 0;
 }
@@ -349,23 +351,89 @@ xfer_slist_add(struct curl_slist *l, const char *h)
 }
 
 /*
- * A jsonl line's request headers: -H's, then the line's, which replace
- * -H's of the same name; no credentials on a hop to another host.
+ * The headers cofetch sends unless told otherwise.  They go in the
+ * header list rather than CURLOPT_USERAGENT and CURLOPT_ACCEPT_ENCODING
+ * because libcurl formats those two anew for every request with its own
+ * printf, which costs more than the rest of the request's headers.
+ * CURLOPT_ACCEPT_ENCODING stays set: it is what turns on decoding.
+ */
+static char *
+xfer_header_line(const char *name, const char *value)
+{
+	char	*h;
+
+	if (value[0] == '\0') {	/* "Name;" sends it empty */
+		h = xmalloc(strlen(name) + 2);
+		sprintf(h, "%s;", name);
+	} else {
+		h = xmalloc(strlen(name) + strlen(value) + 3);
+		sprintf(h, "%s: %s", name, value);
+	}
+	return h;
+}
+
+static void
+xfer_std_headers(struct xfer *x, const struct config *cfg)
+{
+	const curl_version_info_data	*v = curl_version_info(CURLVERSION_NOW);
+	char				 ae[64] = "";
+	size_t				 i;
+
+	x->std[0] = xfer_header_line("User-Agent", cfg->user_agent != NULL ?
+	    cfg->user_agent : "cofetch/" PACKAGE_VERSION);
+	if (v->features & CURL_VERSION_LIBZ)
+		strcat(ae, ", deflate, gzip");
+	if (v->features & CURL_VERSION_BROTLI)
+		strcat(ae, ", br");
+	if (v->features & CURL_VERSION_ZSTD)
+		strcat(ae, ", zstd");
+	x->std[1] = ae[0] != '\0' ? xfer_header_line("Accept-Encoding",
+	    ae + 2) : NULL;
+	for (i = 0; i < 2; i++)
+		if (x->std[i] != NULL && xfer_has_name(cfg->headers,
+		    cfg->nheaders, x->std[i])) {
+			free(x->std[i]);
+			x->std[i] = NULL;
+		}
+}
+
+/* The standard headers, but those the jsonl line rl replaces. */
+static struct curl_slist *
+xfer_std_add(const struct xfer *x, struct curl_slist *l,
+    const struct request_line *rl)
+{
+	size_t	i;
+
+	for (i = 0; i < 2; i++)
+		if (x->std[i] != NULL && (rl == NULL ||
+		    !xfer_has_name((const char *const *)rl->headers,
+		    rl->nheaders, x->std[i])))
+			l = xfer_slist_add(l, x->std[i]);
+	return l;
+}
+
+/*
+ * A jsonl line's request headers: the standard ones, -H's, then the
+ * line's, which replace the others of the same name; no credentials on a
+ * hop to another host.
  */
 static struct curl_slist *
-xfer_line_headers(const struct config *cfg, const struct task *t)
+xfer_line_headers(const struct xfer *x, const struct task *t)
 {
-	struct curl_slist	*l = NULL;
+	const struct config	*cfg = x->cfg;
+	const struct request_line *rl = t->req;
+	struct curl_slist	*l = xfer_std_add(x, NULL, rl);
 	int			 foreign = task_foreign_hop(t);
 	size_t			 i;
 
 	for (i = 0; i < cfg->nheaders; i++)
 		if (!(foreign && xfer_credential(cfg->headers[i])) &&
-		    !xfer_line_has(t->req, cfg->headers[i]))
+		    !xfer_has_name((const char *const *)rl->headers,
+		    rl->nheaders, cfg->headers[i]))
 			l = xfer_slist_add(l, cfg->headers[i]);
-	for (i = 0; i < t->req->nheaders; i++)
-		if (!(foreign && xfer_credential(t->req->headers[i])))
-			l = xfer_slist_add(l, t->req->headers[i]);
+	for (i = 0; i < rl->nheaders; i++)
+		if (!(foreign && xfer_credential(rl->headers[i])))
+			l = xfer_slist_add(l, rl->headers[i]);
 	return l;
 }
 
@@ -374,6 +442,9 @@ xfer_headers(struct xfer *x, const struct config *cfg)
 {
 	size_t	i;
 
+	xfer_std_headers(x, cfg);
+	x->headers = xfer_std_add(x, NULL, NULL);
+	x->headers_foreign = xfer_std_add(x, NULL, NULL);
 	for (i = 0; i < cfg->nheaders; i++) {
 		x->headers = xfer_slist_add(x->headers, cfg->headers[i]);
 		if (!xfer_credential(cfg->headers[i]))
@@ -396,8 +467,6 @@ xfer_new(struct event_base *base, const struct config *cfg,
 	x->spool = spool;
 	x->saver = saver;
 	x->pool = xcalloc(cfg->jobs, sizeof *x->pool);
-	snprintf(x->user_agent, sizeof x->user_agent, "cofetch/%s",
-	    PACKAGE_VERSION);
 	xfer_headers(x, cfg);
 	if ((x->multi = curl_multi_init()) == NULL)
 		msg_fatal("curl_multi_init failed");
@@ -421,8 +490,51 @@ xfer_free(struct xfer *x)
 	event_free(x->timer);
 	curl_slist_free_all(x->headers);
 	curl_slist_free_all(x->headers_foreign);
+	free(x->std[0]);
+	free(x->std[1]);
 	free(x->pool);
 	free(x);
+}
+
+/*
+ * What every transfer of the run shares, set once per easy handle: the
+ * handles are never reset, because curl_easy_reset() and setting all
+ * options again cost more per request than the rest of cofetch's work.
+ * Whatever differs between tasks is set for each (xfer_setup) or put
+ * back when the handle returns to the pool (xfer_easy_put).
+ */
+static void
+xfer_easy_defaults(const struct config *c, CURL *e)
+{
+	long	v = CURL_HTTP_VERSION_2TLS;
+
+	curl_easy_setopt(e, CURLOPT_NOSIGNAL, 1L);
+	curl_easy_setopt(e, CURLOPT_WRITEFUNCTION, xfer_write_cb);
+	curl_easy_setopt(e, CURLOPT_HEADERFUNCTION, xfer_header_cb);
+	curl_easy_setopt(e, CURLOPT_RESOLVER_START_FUNCTION,
+	    xfer_resolver_start_cb);
+	curl_easy_setopt(e, CURLOPT_PROTOCOLS_STR, "http,https");
+	/* The task follows redirects itself, each hop through c-ares. */
+	curl_easy_setopt(e, CURLOPT_FOLLOWLOCATION, 0L);
+	curl_easy_setopt(e, CURLOPT_ACCEPT_ENCODING, "");
+	if (c->http_version == 11)
+		v = CURL_HTTP_VERSION_1_1;
+	else if (c->http_version == 2)
+		v = CURL_HTTP_VERSION_2_0;
+	curl_easy_setopt(e, CURLOPT_HTTP_VERSION, v);
+	if (c->insecure) {
+		curl_easy_setopt(e, CURLOPT_SSL_VERIFYPEER, 0L);
+		curl_easy_setopt(e, CURLOPT_SSL_VERIFYHOST, 0L);
+	}
+	if (c->cacert != NULL)
+		curl_easy_setopt(e, CURLOPT_CAINFO, c->cacert);
+	/*
+	 * Never the environment's http_proxy and the like: libcurl would
+	 * resolve such a proxy's name itself, and reads the environment
+	 * again for every request.
+	 */
+	curl_easy_setopt(e, CURLOPT_PROXY, c->proxy != NULL ? c->proxy : "");
+	curl_easy_setopt(e, CURLOPT_NOPROXY, "");
 }
 
 static CURL *
@@ -434,14 +546,29 @@ xfer_easy_get(struct xfer *x)
 		return x->pool[--x->npool];
 	if ((e = curl_easy_init()) == NULL)
 		msg_fatal("curl_easy_init failed");
+	xfer_easy_defaults(x->cfg, e);
 	return e;
 }
 
-/* At most -j handles are ever in use, so the pool never holds more. */
+/*
+ * Puts back what t set that the next task may not set, and forgets t's
+ * memory.  At most -j handles are ever in use, so the pool never holds
+ * more.
+ */
 static void
-xfer_easy_put(struct xfer *x, CURL *e)
+xfer_easy_put(struct xfer *x, const struct task *t, CURL *e)
 {
-	curl_easy_reset(e);
+	if (t->data != NULL || t->method != NULL) {
+		/* POSTFIELDS selects POST even when NULL; HTTPGET undoes it. */
+		curl_easy_setopt(e, CURLOPT_POSTFIELDS, NULL);
+		curl_easy_setopt(e, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)-1);
+		curl_easy_setopt(e, CURLOPT_CUSTOMREQUEST, NULL);
+		curl_easy_setopt(e, CURLOPT_NOBODY, 0L);
+		curl_easy_setopt(e, CURLOPT_HTTPGET, 1L);
+	}
+	curl_easy_setopt(e, CURLOPT_RESOLVE, NULL);
+	curl_easy_setopt(e, CURLOPT_HTTPHEADER, NULL);
+	curl_easy_setopt(e, CURLOPT_ERRORBUFFER, NULL);
 	if (x->npool < x->cfg->jobs)
 		x->pool[x->npool++] = e;
 	else
@@ -466,34 +593,6 @@ xfer_resolve_entry(struct task *t, CURL *e)
 		msg_fatal("out of memory");
 	free(line);
 	curl_easy_setopt(e, CURLOPT_RESOLVE, t->resolve);
-}
-
-/* TLS, HTTP version and proxy. */
-static void
-xfer_transport(const struct config *c, const struct task *t, CURL *e)
-{
-	long	v = CURL_HTTP_VERSION_2TLS;
-
-	if (c->http_version == 11)
-		v = CURL_HTTP_VERSION_1_1;
-	else if (c->http_version == 2)
-		v = CURL_HTTP_VERSION_2_0;
-	curl_easy_setopt(e, CURLOPT_HTTP_VERSION, v);
-	/*
-	 * Where HTTP/2 may be negotiated, wait for a connection that could
-	 * multiplex rather than open more.  Never over plain HTTP/1.1: there
-	 * every request behind a slow one would wait for it.
-	 */
-	if (c->http_version != 11 && (t->target.https || c->http_version == 2))
-		curl_easy_setopt(e, CURLOPT_PIPEWAIT, 1L);
-	if (c->insecure) {
-		curl_easy_setopt(e, CURLOPT_SSL_VERIFYPEER, 0L);
-		curl_easy_setopt(e, CURLOPT_SSL_VERIFYHOST, 0L);
-	}
-	if (c->cacert != NULL)
-		curl_easy_setopt(e, CURLOPT_CAINFO, c->cacert);
-	if (c->proxy != NULL)
-		curl_easy_setopt(e, CURLOPT_PROXY, c->proxy);
 }
 
 /* Method and body: -X and -d, as redirects have left them. */
@@ -522,33 +621,27 @@ xfer_setup(struct xfer *x, struct task *t, CURL *e, long budget_ms)
 	    (long)c->connect_timeout_ms : budget_ms;
 	curl_easy_setopt(e, CURLOPT_URL, t->hop_url);
 	curl_easy_setopt(e, CURLOPT_PRIVATE, t);
-	curl_easy_setopt(e, CURLOPT_NOSIGNAL, 1L);
 	curl_easy_setopt(e, CURLOPT_ERRORBUFFER, t->errbuf);
-	curl_easy_setopt(e, CURLOPT_WRITEFUNCTION, xfer_write_cb);
 	curl_easy_setopt(e, CURLOPT_WRITEDATA, t);
+	curl_easy_setopt(e, CURLOPT_HEADERDATA, t);
+	curl_easy_setopt(e, CURLOPT_RESOLVER_START_DATA, t);
 	curl_easy_setopt(e, CURLOPT_TIMEOUT_MS, budget_ms);
 	curl_easy_setopt(e, CURLOPT_CONNECTTIMEOUT_MS, connect_ms);
-	curl_easy_setopt(e, CURLOPT_PROTOCOLS_STR, "http,https");
-	/* The task follows redirects itself, each hop through c-ares. */
-	curl_easy_setopt(e, CURLOPT_FOLLOWLOCATION, 0L);
-	curl_easy_setopt(e, CURLOPT_ACCEPT_ENCODING, "");
-	curl_easy_setopt(e, CURLOPT_USERAGENT, c->user_agent != NULL ?
-	    c->user_agent : x->user_agent);
 	if (t->req != NULL && t->req->nheaders > 0) {
-		t->hop_headers = xfer_line_headers(c, t);
+		t->hop_headers = xfer_line_headers(x, t);
 		curl_easy_setopt(e, CURLOPT_HTTPHEADER, t->hop_headers);
 	} else
 		curl_easy_setopt(e, CURLOPT_HTTPHEADER, task_foreign_hop(t) ?
 		    x->headers_foreign : x->headers);
-	curl_easy_setopt(e, CURLOPT_RESOLVER_START_FUNCTION,
-	    xfer_resolver_start_cb);
-	curl_easy_setopt(e, CURLOPT_RESOLVER_START_DATA, t);
-	if (t->headers != NULL) {
+	/*
+	 * Where HTTP/2 may be negotiated, wait for a connection that could
+	 * multiplex rather than open more.  Never over plain HTTP/1.1: there
+	 * every request behind a slow one would wait for it.
+	 */
+	curl_easy_setopt(e, CURLOPT_PIPEWAIT, (long)(c->http_version != 11 &&
+	    (t->target.https || c->http_version == 2)));
+	if (t->headers != NULL)
 		buf_reset(t->headers);
-		curl_easy_setopt(e, CURLOPT_HEADERFUNCTION, xfer_header_cb);
-		curl_easy_setopt(e, CURLOPT_HEADERDATA, t);
-	}
-	xfer_transport(c, t, e);
 	xfer_request(t, e);
 	xfer_resolve_entry(t, e);
 }
@@ -864,7 +957,7 @@ xfer_release(struct xfer *x, struct task *t)
 	CURL	*e = t->easy;
 
 	curl_multi_remove_handle(x->multi, e);
-	xfer_easy_put(x, e);
+	xfer_easy_put(x, t, e);
 	t->easy = NULL;
 	curl_slist_free_all(t->resolve);
 	t->resolve = NULL;

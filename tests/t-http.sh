@@ -47,6 +47,21 @@ check_eq "only the proxy's name resolved" "1 0" \
 check "libcurl resolved nothing itself" grep -q \
     "libcurl resolved 0 names itself" "$TMP/p.err"
 
+# The environment's proxies are not read: a dead one must not matter, and
+# libcurl must not be left to resolve its name.
+reset_stats
+r=$(http_proxy="http://dead.test:9" HTTP_PROXY="http://dead.test:9" \
+    ALL_PROXY="http://dead.test:9" "$COFETCH" -q -v -f json \
+    --dns-servers "$DNS" "http://target.test:$PORT/status/200" 2>"$TMP/e.err")
+check_eq "http_proxy and ALL_PROXY are not read" "200 0" \
+    "$(jq -r .status <<<"$r") $(queries dead.test)"
+check "and libcurl resolved nothing itself" grep -q \
+    "libcurl resolved 0 names itself" "$TMP/e.err"
+"$COFETCH" -q -H "Accept-Encoding: identity" -H "User-Agent: h-agent" \
+    -f json "$HTTP/echo/std" >"$TMP/std.json"
+check_eq "-H replaces the User-Agent, never sent twice" \
+    "header User-Agent: h-agent" "$(seen std | grep '^header User')"
+
 usage() {
 	"$COFETCH" "$@" "$HTTP/status/200" >/dev/null 2>&1
 	echo $?

@@ -132,6 +132,33 @@ header X-Empty:
 body 10 hello body" "$(curl -s "$HTTP/seen/j1")"
 check_eq "jsonl: data without a method is a POST" "method POST" \
     "$(curl -s "$HTTP/seen/j2" | head -1)"
+
+# One easy handle serves every line at -j 1: nothing of one line's request
+# (method, body, headers) may reach the next.
+python3 - "$HTTP" >"$TMP/seq.jsonl" <<'PY'
+import json, sys
+h = sys.argv[1]
+for l in [{"url": h + "/echo/s1", "method": "PUT", "data": "one",
+           "headers": {"X-A": "1", "User-Agent": "line-agent"}},
+          {"url": h + "/echo/s2"},
+          {"url": h + "/echo/s3", "method": "HEAD"},
+          {"url": h + "/echo/s4"},
+          {"url": h + "/echo/s5", "method": "DELETE"},
+          {"url": h + "/echo/s6", "data": "six"},
+          {"url": h + "/echo/s7"}]:
+    print(json.dumps(l))
+PY
+"$COFETCH" -q -j 1 -f json --input-format jsonl -i "$TMP/seq.jsonl" >/dev/null
+ua="User-Agent: cofetch/$(sed -n 's/^cofetch \([^ ]*\).*/\1/p' <("$COFETCH" -V))"
+check_eq "jsonl at -j 1: each line's request is its own" \
+    "method PUT|header X-A: 1|header User-Agent: line-agent|body 3 one
+method GET|header $ua|body 0 
+method HEAD|header $ua|body 0 
+method GET|header $ua|body 0 
+method DELETE|header $ua|body 0 
+method POST|header $ua|body 3 six
+method GET|header $ua|body 0 " \
+    "$(for i in 1 2 3 4 5 6 7; do curl -s "$HTTP/seen/s$i" | paste -sd'|'; done)"
 check_eq "jsonl: the good lines ok, the malformed ones bad_input" \
     "ok ok ok ok ok bad_input bad_input bad_input bad_input bad_input bad_input bad_input bad_input ok" \
     "$(jq -r 'if .ok then "ok" else .error end' "$TMP/in.out" | paste -sd' ')"
