@@ -77,6 +77,7 @@ struct task {
 	int64_t			 retry_after;	/* seconds the response asked */
 	void			*easy;		/* CURL *, owned by xfer */
 	void			*resolve;	/* curl_slist, owned by xfer */
+	struct host		*resolve_entry;	/* its host:port, xfer's */
 	void			*hop_headers;	/* curl_slist for jsonl's, xfer's */
 	int64_t			 t_admit;	/* line read */
 	int64_t			 t_start;	/* permit granted: attempt starts */

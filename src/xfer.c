@@ -30,6 +30,7 @@
 #include "buf.h"
 #include "charset.h"
 #include "clock.h"
+#include "hosts.h"
 #include "html.h"
 #include "jsonl.h"
 #include "msg.h"
@@ -57,6 +58,8 @@ struct xfer {
 	struct curl_slist	*headers;	/* std, then -H */
 	struct curl_slist	*headers_foreign; /* without credentials */
 	char			*std[2];	/* User-Agent, Accept-Encoding */
+	struct hosts		*entries;	/* live libcurl DNS entries */
+	struct curl_slist	*forget;	/* -host:port no task needs now */
 	struct spool		*spool;		/* -f body: bodies held here */
 	struct saver		*saver;		/* -o: bodies saved here */
 };
@@ -467,6 +470,7 @@ xfer_new(struct event_base *base, const struct config *cfg,
 	x->spool = spool;
 	x->saver = saver;
 	x->pool = xcalloc(cfg->jobs, sizeof *x->pool);
+	x->entries = hosts_new(1);
 	xfer_headers(x, cfg);
 	if ((x->multi = curl_multi_init()) == NULL)
 		msg_fatal("curl_multi_init failed");
@@ -490,6 +494,8 @@ xfer_free(struct xfer *x)
 	event_free(x->timer);
 	curl_slist_free_all(x->headers);
 	curl_slist_free_all(x->headers_foreign);
+	curl_slist_free_all(x->forget);
+	hosts_free(x->entries);
 	free(x->std[0]);
 	free(x->std[1]);
 	free(x->pool);
@@ -575,9 +581,18 @@ xfer_easy_put(struct xfer *x, const struct task *t, CURL *e)
 		curl_easy_cleanup(e);
 }
 
-/* The addresses c-ares found, as host:port:addr[,addr] for libcurl. */
+/*
+ * The addresses c-ares found, as host:port:addr[,addr] for libcurl, after
+ * the entries no live transfer needs any more, which are dropped.
+ * libcurl 7.88 keeps CURLOPT_RESOLVE entries for good in the multi
+ * handle's cache and scans that whole cache after every transfer, so
+ * keeping one entry per host ever fetched made a run over many hosts
+ * quadratic.  A transfer may look its entry up again after it started
+ * (waiting to multiplex, or retrying a dead connection), so an entry goes
+ * only once no live transfer uses its host:port.
+ */
 static void
-xfer_resolve_entry(struct task *t, CURL *e)
+xfer_resolve_entry(struct xfer *x, struct task *t, CURL *e)
 {
 	const struct url_target	*to = task_connects_to(t);
 	char			*line;
@@ -589,10 +604,33 @@ xfer_resolve_entry(struct task *t, CURL *e)
 	line = xmalloc(len);
 	snprintf(line, len, "%s:%ld:%s", to->host, to->port, t->dnsw.addrs);
 	/* libcurl keeps the pointer: the list lives until the transfer ends. */
-	if ((t->resolve = curl_slist_append(NULL, line)) == NULL)
-		msg_fatal("out of memory");
+	t->resolve = xfer_slist_add(x->forget, line);
+	x->forget = NULL;
 	free(line);
+	t->resolve_entry = hosts_get(x->entries, to->host, to->port);
 	curl_easy_setopt(e, CURLOPT_RESOLVE, t->resolve);
+}
+
+/*
+ * When t was the last live transfer to its host:port, the next one to
+ * start drops the entry from libcurl's cache.
+ */
+static void
+xfer_resolve_forget(struct xfer *x, struct task *t)
+{
+	struct host	*h = t->resolve_entry;
+	char		*line;
+
+	if (h == NULL)
+		return;
+	t->resolve_entry = NULL;
+	if (h->refs == 1) {
+		line = xmalloc(strlen(h->name) + 32);
+		sprintf(line, "-%s:%ld", h->name, h->port);
+		x->forget = xfer_slist_add(x->forget, line);
+		free(line);
+	}
+	hosts_put(x->entries, h);
 }
 
 /* Method and body: -X and -d, as redirects have left them. */
@@ -643,7 +681,7 @@ xfer_setup(struct xfer *x, struct task *t, CURL *e, long budget_ms)
 	if (t->headers != NULL)
 		buf_reset(t->headers);
 	xfer_request(t, e);
-	xfer_resolve_entry(t, e);
+	xfer_resolve_entry(x, t, e);
 }
 
 /* Where this attempt's body is kept (-f body) or saved (-o), emptied. */
@@ -959,6 +997,7 @@ xfer_release(struct xfer *x, struct task *t)
 	curl_multi_remove_handle(x->multi, e);
 	xfer_easy_put(x, t, e);
 	t->easy = NULL;
+	xfer_resolve_forget(x, t);
 	curl_slist_free_all(t->resolve);
 	t->resolve = NULL;
 	curl_slist_free_all(t->hop_headers);
