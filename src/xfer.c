@@ -782,6 +782,23 @@ xfer_err_kind(CURLcode rc)
 	}
 }
 
+/*
+ * libcurl 7.88 reports a malformed chunk, and response headers past its
+ * 300 KB bound, as CURLE_RECV_ERROR like a reset; only its message tells
+ * them apart.  Unlike a reset, neither is worth another attempt.
+ */
+static enum err_kind
+xfer_recv_kind(const char *msg)
+{
+	static const char	too_large[] = "Too large response headers";
+
+	if (strstr(msg, "chunked-encoding") != NULL)
+		return ERR_PROTOCOL;
+	if (strncmp(msg, too_large, sizeof too_large - 1) == 0)
+		return ERR_TOO_LARGE;
+	return ERR_RESET;
+}
+
 static int64_t
 xfer_time(CURL *e, CURLINFO what)
 {
@@ -944,6 +961,7 @@ static void
 xfer_classify(struct task *t, CURLcode rc)
 {
 	struct result	*r = &t->res;
+	enum err_kind	 kind;
 
 	if (rc == CURLE_WRITE_ERROR && t->stopped)
 		rc = CURLE_OK;		/* we ended it: we had enough */
@@ -957,8 +975,10 @@ xfer_classify(struct task *t, CURLcode rc)
 			result_fail(r, ERR_HTTP, "HTTP status %ld", r->status);
 		return;
 	}
-	result_fail(r, xfer_err_kind(rc), "%s", t->errbuf[0] != '\0' ?
-	    t->errbuf : curl_easy_strerror(rc));
+	kind = rc == CURLE_RECV_ERROR ? xfer_recv_kind(t->errbuf) :
+	    xfer_err_kind(rc);
+	result_fail(r, kind, "%s", t->errbuf[0] != '\0' ? t->errbuf :
+	    curl_easy_strerror(rc));
 }
 
 /*

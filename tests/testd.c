@@ -14,7 +14,10 @@
  *   /blob/N/SEED /page?ct=TYPE&b=BODY[&x=N] /hostdelay/MS
  *   /flaky/KEY?n=N[&code=C][&ra=SECONDS|&ra=date:SECONDS] /stats/hosts
  *   /stats/arrivals
- * raw (hand-made responses): /reset /close /garbage /ctype-bad
+ * raw (hand-made responses): /reset /close /garbage /ctype-bad /long
+ *   /bad-chunk /bad-status /no-reason /nul-header /big-headers
+ *   /endless-headers; anything that is not HTTP (a TLS hello) is never
+ *   answered
  * blackhole: a listener whose backlog is full, so connects time out.
  * dns (UDP, evdns): names under .test answer 127.0.0.1, and the name says
  *   how: nx* NXDOMAIN, drop* never answered, slow* 300 ms late, ttlN-*
@@ -954,13 +957,65 @@ raw_partial(struct bufferevent *bev, int rst)
 	    rst ? bev : NULL);
 }
 
+/* /big-headers: 1,000 headers of 100 bytes (100 KB), then a short body. */
+static void
+raw_big_headers(struct bufferevent *bev)
+{
+	struct evbuffer	*out = bufferevent_get_output(bev);
+	int		 i;
+
+	evbuffer_add_printf(out, "HTTP/1.1 200 OK\r\n");
+	for (i = 0; i < 1000; i++)
+		evbuffer_add_printf(out, "X-Pad-%04d: %086d\r\n", i, i);
+	evbuffer_add_printf(out, "Content-Length: 2\r\n\r\nok");
+	bufferevent_setcb(bev, NULL, raw_close_cb, raw_event_cb, NULL);
+}
+
+/*
+ * /endless-headers: header lines for as long as the client reads them,
+ * 64 KB whenever the last 64 KB have gone; never a body.
+ */
+static void
+raw_more_headers(struct bufferevent *bev, void *arg)
+{
+	struct evbuffer	*out = bufferevent_get_output(bev);
+	int		 i;
+
+	(void)arg;
+	for (i = 0; i < 1024; i++)
+		evbuffer_add_printf(out, "X-More-%04d: %050d\r\n", i, i);
+}
+
+static void
+raw_endless_headers(struct bufferevent *bev)
+{
+	bufferevent_write(bev, "HTTP/1.1 200 OK\r\n", 17);
+	bufferevent_setwatermark(bev, EV_WRITE, 0, 0);
+	bufferevent_setcb(bev, NULL, raw_more_headers, raw_event_cb, NULL);
+	raw_more_headers(bev, NULL);
+}
+
+/* Whether the request line asks for path, with or without a query. */
+static int
+raw_is(const char *line, const char *path)
+{
+	size_t	n = strlen(path);
+
+	return strncmp(line, "GET ", 4) == 0 &&
+	    strncmp(line + 4, path, n) == 0 &&
+	    (line[4 + n] == ' ' || line[4 + n] == '?');
+}
+
 static void
 raw_read_cb(struct bufferevent *bev, void *arg)
 {
 	struct evbuffer		*in = bufferevent_get_input(bev);
 	struct evbuffer_ptr	 end;
+	static const char	 nul_header[] = "HTTP/1.1 200 OK\r\n"
+	    "X-A: a\0b\r\nContent-Length: 2\r\n\r\nok";
 	char			 line[256] = "";
 	const char		*out;
+	size_t			 len = 0;
 
 	(void)arg;
 	end = evbuffer_search(in, "\r\n\r\n", 4, NULL);
@@ -968,23 +1023,45 @@ raw_read_cb(struct bufferevent *bev, void *arg)
 		return;
 	evbuffer_copyout(in, line, sizeof line - 1);
 	evbuffer_drain(in, evbuffer_get_length(in));
-	if (strncmp(line, "GET /reset ", 11) == 0) {
+	if (raw_is(line, "/reset")) {
 		raw_partial(bev, 1);
 		return;
 	}
-	if (strncmp(line, "GET /close ", 11) == 0) {
+	if (raw_is(line, "/close")) {
 		raw_partial(bev, 0);
 		return;
 	}
-	if (strncmp(line, "GET /garbage ", 13) == 0)
+	if (raw_is(line, "/endless-headers")) {
+		raw_endless_headers(bev);
+		return;
+	}
+	if (raw_is(line, "/big-headers")) {
+		raw_big_headers(bev);
+		return;
+	}
+	if (raw_is(line, "/garbage"))
 		out = "SPAM EGGS\r\n\r\n";
-	else if (strncmp(line, "GET /ctype-bad ", 15) == 0)
+	else if (raw_is(line, "/long"))
+		out = "HTTP/1.1 200 OK\r\nContent-Length: 10\r\n\r\n"
+		    "0123456789 and then some more that was never announced";
+	else if (raw_is(line, "/bad-chunk"))
+		out = "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n"
+		    "zz\r\nnot a chunk\r\n";
+	else if (raw_is(line, "/bad-status"))
+		out = "HTTP/1.1 2000000000000 Huge\r\nContent-Length: 0\r\n\r\n";
+	else if (raw_is(line, "/no-reason"))
+		out = "HTTP/1.1 200\r\nContent-Length: 2\r\n\r\nok";
+	else if (raw_is(line, "/nul-header")) {
+		out = nul_header;
+		len = sizeof nul_header - 1;
+	}
+	else if (raw_is(line, "/ctype-bad"))
 		out = "HTTP/1.1 200 OK\r\nContent-Type: text/plain; "
 		    "charset=\xff\xfe\xc0\xaf\xed\xa0\x80x\r\n"
 		    "Content-Length: 3\r\n\r\nok\n";
 	else
 		out = "HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\n\r\n";
-	bufferevent_write(bev, out, strlen(out));
+	bufferevent_write(bev, out, len != 0 ? len : strlen(out));
 	bufferevent_setcb(bev, NULL, raw_close_cb, raw_event_cb, NULL);
 }
 

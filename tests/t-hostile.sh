@@ -1,0 +1,69 @@
+#!/bin/bash
+# t-hostile.sh: servers that lie, stall or flood.  Each hostile response
+# ends as one result with the right error kind, the good URLs around them
+# are not disturbed, the output stays valid JSON Lines and memory stays
+# bounded.
+. "$(dirname "$0")/lib.sh"
+start_testd
+raw_host=${RAW#http://}
+
+# kind: what each hostile path must end as ("ok" for a response that is
+# odd but usable).
+cat >"$TMP/kinds" <<'KINDS'
+long ok
+no-reason ok
+big-headers ok
+bad-chunk protocol
+bad-status protocol
+nul-header protocol
+garbage protocol
+endless-headers too_large
+reset reset
+close reset
+KINDS
+for round in $(seq 10); do
+	while read -r path kind; do
+		echo "$RAW/$path?r=$round"
+		echo "$HTTP/status/200?after=$path-$round"
+	done <"$TMP/kinds"
+	echo "https://$raw_host/tls-stall?r=$round"
+done >"$TMP/urls"
+total=$(wc -l <"$TMP/urls")
+
+/usr/bin/time -f %M -o "$TMP/rss" "$COFETCH" -q -j 20 -t 2 -f json \
+    -i "$TMP/urls" >"$TMP/out"
+check_eq "a hostile run ends with exit 1" 1 "$?"
+check "the output is valid JSON Lines" valid_jsonl "$TMP/out"
+check_eq "one result per URL, each index once" "$total $total" \
+    "$(wc -l <"$TMP/out") $(jq .index "$TMP/out" | sort -u | wc -l)"
+check_eq "the good URLs between them are all ok" 100 \
+    "$(jq -r 'select(.url | contains("/status/200")) | .ok' "$TMP/out" |
+    grep -c true)"
+while read -r path kind; do
+	got=$(jq -r --arg p "/$path?" 'select(.url | contains($p)) |
+	    if .ok then "ok" else .error end' "$TMP/out" | sort | uniq -c |
+	    awk '{ print $1, $2 }')
+	check_eq "/$path: $kind, every time" "10 $kind" "$got"
+done <"$TMP/kinds"
+check_eq "a TLS handshake nobody answers: timeout" "10 timeout" \
+    "$(jq -r 'select(.url | contains("tls-stall")) | .error' "$TMP/out" |
+    sort | uniq -c | awk '{ print $1, $2 }')"
+check_eq "a Content-Length that is short of the body: only what it said" \
+    10 "$(jq -r 'select(.url | contains("/long?")) | .bytes' "$TMP/out" |
+    sort -u)"
+check "peak RSS under 64 MiB" test "$(tail -1 "$TMP/rss")" -lt 65536
+
+# Errors that another attempt would not mend are not retried; a reset is.
+r=$("$COFETCH" -q -k --retries 2 -f json "$RAW/bad-chunk" \
+    "$RAW/endless-headers" "$RAW/reset")
+check_eq "--retries: protocol and too_large once, reset three times" \
+    "protocol 1|too_large 1|reset 3" \
+    "$(jq -r '"\(.error) \(.attempts)"' <<<"$r" | paste -sd'|')"
+
+# 100 KB of headers are kept for -f json --with-headers and stay valid JSON.
+"$COFETCH" -q -f json --with-headers "$RAW/big-headers" >"$TMP/h.json"
+check "100 KB of headers: valid JSON" valid_jsonl "$TMP/h.json"
+check_eq "100 KB of headers: all 1,000 kept" 1000 \
+    "$(jq '[.headers | keys[] | select(startswith("x-pad"))] | length' \
+    "$TMP/h.json")"
+finish
