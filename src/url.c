@@ -1,7 +1,8 @@
 /*
- * url.c: URL validation and the host:port a URL connects to, with
- * libcurl's URL API.  The host is spelled the way libcurl will look it up
- * in CURLOPT_RESOLVE entries: lower case, IDN as punycode.
+ * url.c: URL validation and the host:port a URL connects to: the common
+ * shape read directly, anything else with libcurl's URL API.  The host is
+ * spelled the way libcurl will look it up in CURLOPT_RESOLVE entries:
+ * lower case, IDN as punycode.
  */
 #include "config.h"
 

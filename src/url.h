@@ -1,7 +1,8 @@
 /*
  * url.h: is an input line a URL cofetch may fetch, and where does it go?
- * Only http and https are allowed; the parse is libcurl's own (CURLU), so
- * what passes here is what the transfer will see.
+ * Only http and https are allowed.  The common shape is read directly,
+ * the rest by libcurl's own parser (CURLU); the unit test t_url holds the
+ * two to the same answers, so what passes here is what the transfer sees.
  */
 #ifndef COFETCH_URL_H
 #define COFETCH_URL_H
