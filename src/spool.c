@@ -46,13 +46,6 @@ spool_free(struct spool *sp)
 	free(sp);
 }
 
-/* Bytes the memory parts of held bodies take now. */
-size_t
-spool_in_memory(const struct spool *sp)
-{
-	return sp->used;
-}
-
 /* The file, made on first need in $TMPDIR and unlinked at once. */
 static int
 spool_open(struct spool *sp)

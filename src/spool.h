@@ -29,7 +29,6 @@ struct body {
 
 struct spool	*spool_new(size_t);
 void		 spool_free(struct spool *);
-size_t		 spool_in_memory(const struct spool *);
 struct body	*body_new(struct spool *);
 void		 body_free(struct body *);
 void		 body_reset(struct body *);

@@ -69,13 +69,14 @@ url_dotted_quad(const char *h, const char *end)
  * lower-case ASCII name whose last label starts with a letter, or an IPv4
  * address as libcurl would write it, an optional port, then only
  * printable ASCII.  libcurl accepts all of these and spells the host and
- * port the same; anything else is left to it.  Its parser costs more
- * than the rest of admitting a line, and it parses the URL again anyway.
+ * port the same; anything else is left to it (and t is left untouched).
+ * Its parser costs more than the rest of admitting a line, and it parses
+ * the URL again anyway.
  */
 static int
 url_parse_plain(const char *s, struct url_target *t)
 {
-	const char	*p, *host, *label;
+	const char	*p, *host, *label, *end;
 	long		 port;
 	int		 https;
 
@@ -93,7 +94,7 @@ url_parse_plain(const char *s, struct url_target *t)
 	if (p == host || ((*label < 'a' || *label > 'z') &&
 	    !url_dotted_quad(host, p)))
 		return 0;
-	t->host = xmemdup(host, (size_t)(p - host));
+	end = p;
 	port = https ? 443 : 80;
 	if (*p == ':') {
 		if (*++p < '1' || *p > '9')
@@ -108,6 +109,7 @@ url_parse_plain(const char *s, struct url_target *t)
 	for (; *p != '\0'; p++)
 		if ((unsigned char)*p <= ' ' || (unsigned char)*p >= 0x7f)
 			return 0;
+	t->host = xmemdup(host, (size_t)(end - host));
 	t->port = port;
 	t->https = https;
 	return 1;
@@ -120,12 +122,8 @@ url_parse_plain(const char *s, struct url_target *t)
 const char *
 url_parse(const char *s, struct url_target *t, char *why, size_t whylen)
 {
-	t->host = NULL;
-	t->port = 0;
-	t->https = 0;
 	if (url_parse_plain(s, t))
 		return NULL;
-	url_target_clear(t);
 	return url_parse_curl(s, t, why, whylen);
 }
 

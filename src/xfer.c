@@ -19,6 +19,7 @@
  */
 #include "config.h"
 
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -353,6 +354,31 @@ xfer_slist_add(struct curl_slist *l, const char *h)
 	return l;
 }
 
+/* l with one more line, formatted; most fit the stack, as per request. */
+static struct curl_slist *
+xfer_slist_addf(struct curl_slist *l, const char *fmt, ...)
+{
+	char	 small[512], *line = small;
+	va_list	 ap;
+	int	 n;
+
+	va_start(ap, fmt);
+	n = vsnprintf(small, sizeof small, fmt, ap);
+	va_end(ap);
+	if (n < 0)
+		msg_fatal("cannot format a libcurl list line");
+	if ((size_t)n >= sizeof small) {
+		line = xmalloc((size_t)n + 1);
+		va_start(ap, fmt);
+		vsnprintf(line, (size_t)n + 1, fmt, ap);
+		va_end(ap);
+	}
+	l = xfer_slist_add(l, line);
+	if (line != small)
+		free(line);
+	return l;
+}
+
 /*
  * The headers cofetch sends unless told otherwise.  They go in the
  * header list rather than CURLOPT_USERAGENT and CURLOPT_ACCEPT_ENCODING
@@ -557,9 +583,10 @@ xfer_easy_get(struct xfer *x)
 }
 
 /*
- * Puts back what t set that the next task may not set, and forgets t's
- * memory.  At most -j handles are ever in use, so the pool never holds
- * more.
+ * Puts back what t set that the next task may not set; whatever every
+ * task sets (URL, headers, buffers, callbacks' data) is left to the next.
+ * libcurl only reads those during a transfer.  At most -j handles are
+ * ever in use, so the pool never holds more.
  */
 static void
 xfer_easy_put(struct xfer *x, const struct task *t, CURL *e)
@@ -572,9 +599,8 @@ xfer_easy_put(struct xfer *x, const struct task *t, CURL *e)
 		curl_easy_setopt(e, CURLOPT_NOBODY, 0L);
 		curl_easy_setopt(e, CURLOPT_HTTPGET, 1L);
 	}
+	/* An IPv6 literal's task sets none, and t's list is freed now. */
 	curl_easy_setopt(e, CURLOPT_RESOLVE, NULL);
-	curl_easy_setopt(e, CURLOPT_HTTPHEADER, NULL);
-	curl_easy_setopt(e, CURLOPT_ERRORBUFFER, NULL);
 	if (x->npool < x->cfg->jobs)
 		x->pool[x->npool++] = e;
 	else
@@ -595,18 +621,13 @@ static void
 xfer_resolve_entry(struct xfer *x, struct task *t, CURL *e)
 {
 	const struct url_target	*to = task_connects_to(t);
-	char			*line;
-	size_t			 len;
 
 	if (t->dnsw.addrs == NULL)
 		return;		/* an IPv6 literal: libcurl connects as is */
-	len = strlen(to->host) + strlen(t->dnsw.addrs) + 32;
-	line = xmalloc(len);
-	snprintf(line, len, "%s:%ld:%s", to->host, to->port, t->dnsw.addrs);
 	/* libcurl keeps the pointer: the list lives until the transfer ends. */
-	t->resolve = xfer_slist_add(x->forget, line);
+	t->resolve = xfer_slist_addf(x->forget, "%s:%ld:%s", to->host,
+	    to->port, t->dnsw.addrs);
 	x->forget = NULL;
-	free(line);
 	t->resolve_entry = hosts_get(x->entries, to->host, to->port);
 	curl_easy_setopt(e, CURLOPT_RESOLVE, t->resolve);
 }
@@ -619,17 +640,13 @@ static void
 xfer_resolve_forget(struct xfer *x, struct task *t)
 {
 	struct host	*h = t->resolve_entry;
-	char		*line;
 
 	if (h == NULL)
 		return;
 	t->resolve_entry = NULL;
-	if (h->refs == 1) {
-		line = xmalloc(strlen(h->name) + 32);
-		sprintf(line, "-%s:%ld", h->name, h->port);
-		x->forget = xfer_slist_add(x->forget, line);
-		free(line);
-	}
+	if (h->refs == 1)
+		x->forget = xfer_slist_addf(x->forget, "-%s:%ld", h->name,
+		    h->port);
 	hosts_put(x->entries, h);
 }
 

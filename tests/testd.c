@@ -1006,16 +1006,60 @@ raw_is(const char *line, const char *path)
 	    (line[4 + n] == ' ' || line[4 + n] == '?');
 }
 
+/* The raw port's canned responses, bytes as sent (NULs included). */
+#define RAW_TEXT(path, text)	{ path, text, sizeof text - 1 }
+static const struct raw_text {
+	const char	*path;
+	const char	*text;
+	size_t		 len;
+} raw_texts[] = {
+	RAW_TEXT("/garbage", "SPAM EGGS\r\n\r\n"),
+	RAW_TEXT("/long", "HTTP/1.1 200 OK\r\nContent-Length: 10\r\n\r\n"
+	    "0123456789 and then some more that was never announced"),
+	RAW_TEXT("/bad-chunk", "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked"
+	    "\r\n\r\nzz\r\nnot a chunk\r\n"),
+	RAW_TEXT("/bad-status", "HTTP/1.1 2000000000000 Huge\r\n"
+	    "Content-Length: 0\r\n\r\n"),
+	RAW_TEXT("/no-reason", "HTTP/1.1 200\r\nContent-Length: 2\r\n\r\nok"),
+	RAW_TEXT("/nul-header", "HTTP/1.1 200 OK\r\nX-A: a\0b\r\n"
+	    "Content-Length: 2\r\n\r\nok"),
+	RAW_TEXT("/ctype-bad", "HTTP/1.1 200 OK\r\nContent-Type: text/plain; "
+	    "charset=\xff\xfe\xc0\xaf\xed\xa0\x80x\r\n"
+	    "Content-Length: 3\r\n\r\nok\n"),
+	RAW_TEXT("", "HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\n\r\n"),
+};
+
+static void
+raw_reset(struct bufferevent *bev)
+{
+	raw_partial(bev, 1);
+}
+
+static void
+raw_close(struct bufferevent *bev)
+{
+	raw_partial(bev, 0);
+}
+
+/* The raw port's responses that are made as they go. */
+static const struct raw_route {
+	const char	*path;
+	void		(*fn)(struct bufferevent *);
+} raw_routes[] = {
+	{ "/reset", raw_reset },
+	{ "/close", raw_close },
+	{ "/endless-headers", raw_endless_headers },
+	{ "/big-headers", raw_big_headers },
+};
+
 static void
 raw_read_cb(struct bufferevent *bev, void *arg)
 {
 	struct evbuffer		*in = bufferevent_get_input(bev);
 	struct evbuffer_ptr	 end;
-	static const char	 nul_header[] = "HTTP/1.1 200 OK\r\n"
-	    "X-A: a\0b\r\nContent-Length: 2\r\n\r\nok";
+	const struct raw_text	*t;
 	char			 line[256] = "";
-	const char		*out;
-	size_t			 len = 0;
+	size_t			 i;
 
 	(void)arg;
 	end = evbuffer_search(in, "\r\n\r\n", 4, NULL);
@@ -1023,45 +1067,15 @@ raw_read_cb(struct bufferevent *bev, void *arg)
 		return;
 	evbuffer_copyout(in, line, sizeof line - 1);
 	evbuffer_drain(in, evbuffer_get_length(in));
-	if (raw_is(line, "/reset")) {
-		raw_partial(bev, 1);
-		return;
+	for (i = 0; i < sizeof raw_routes / sizeof raw_routes[0]; i++) {
+		if (raw_is(line, raw_routes[i].path)) {
+			raw_routes[i].fn(bev);
+			return;
+		}
 	}
-	if (raw_is(line, "/close")) {
-		raw_partial(bev, 0);
-		return;
-	}
-	if (raw_is(line, "/endless-headers")) {
-		raw_endless_headers(bev);
-		return;
-	}
-	if (raw_is(line, "/big-headers")) {
-		raw_big_headers(bev);
-		return;
-	}
-	if (raw_is(line, "/garbage"))
-		out = "SPAM EGGS\r\n\r\n";
-	else if (raw_is(line, "/long"))
-		out = "HTTP/1.1 200 OK\r\nContent-Length: 10\r\n\r\n"
-		    "0123456789 and then some more that was never announced";
-	else if (raw_is(line, "/bad-chunk"))
-		out = "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n"
-		    "zz\r\nnot a chunk\r\n";
-	else if (raw_is(line, "/bad-status"))
-		out = "HTTP/1.1 2000000000000 Huge\r\nContent-Length: 0\r\n\r\n";
-	else if (raw_is(line, "/no-reason"))
-		out = "HTTP/1.1 200\r\nContent-Length: 2\r\n\r\nok";
-	else if (raw_is(line, "/nul-header")) {
-		out = nul_header;
-		len = sizeof nul_header - 1;
-	}
-	else if (raw_is(line, "/ctype-bad"))
-		out = "HTTP/1.1 200 OK\r\nContent-Type: text/plain; "
-		    "charset=\xff\xfe\xc0\xaf\xed\xa0\x80x\r\n"
-		    "Content-Length: 3\r\n\r\nok\n";
-	else
-		out = "HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\n\r\n";
-	bufferevent_write(bev, out, len != 0 ? len : strlen(out));
+	for (t = raw_texts; t->path[0] != '\0' && !raw_is(line, t->path); t++)
+		;
+	bufferevent_write(bev, t->text, t->len);
 	bufferevent_setcb(bev, NULL, raw_close_cb, raw_event_cb, NULL);
 }
 
