@@ -297,6 +297,17 @@ set_lines(struct config *c, const char *arg)
 }
 
 static int
+set_max_decoded(struct config *c, const char *arg)
+{
+	unsigned long	v;
+
+	if (opts_uint("max-decoded", arg, 0, (unsigned long)-1, &v) != 0)
+		return -1;
+	c->max_decoded = v;
+	return 0;
+}
+
+static int
 set_max_bytes(struct config *c, const char *arg)
 {
 	unsigned long	v;
@@ -486,6 +497,9 @@ static const struct opt opts_table[] = {
 	    "\"head\" field (default 3)", SET(set_lines) },
 	{ "max-bytes", 0, "N", "stop each body after N bytes (truncated, "
 	    "still ok)", SET(set_max_bytes) },
+	{ "max-decoded", 0, "N", "a compressed body may decode to at most N "
+	    "bytes, else too_large (default 1 GiB; 0: no bound)",
+	    SET(set_max_decoded) },
 	{ "with-headers", 0, NULL, "json gains \"headers\": the final "
 	    "response's, lower-cased names to arrays of values",
 	    FLAG(with_headers, 1) },
@@ -626,6 +640,7 @@ opts_defaults(struct config *c)
 	c->connect_timeout_ms = 10000;
 	c->format = FMT_TEXT;
 	c->lines = 3;
+	c->max_decoded = (uint64_t)1 << 30;
 	c->follow = 1;
 	c->max_redirects = 10;
 	c->dns_timeout_ms = 5000;

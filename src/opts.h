@@ -31,6 +31,7 @@ struct config {
 	size_t		  lines;		/* -n: preview lines */
 	int		  lines_given;		/* -n was given: json "head" */
 	uint64_t	  max_bytes;		/* --max-bytes; 0: no bound */
+	uint64_t	  max_decoded;		/* --max-decoded; 0: no bound */
 	int		  with_headers;		/* json "headers" */
 	int		  title_only;		/* stop once the title is in */
 	const char	 *output_dir;		/* -o */

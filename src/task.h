@@ -71,6 +71,9 @@ struct task {
 	struct saved		*file;		/* -o: where it is being saved */
 	char			*io_error;	/* why content or file failed */
 	int			 stopped;	/* the body was cut on purpose */
+	int			 encoded;	/* this hop's body is compressed */
+	uint64_t		 decoded;	/*   and decoded this far */
+	int			 over_decoded;	/* past --max-decoded */
 	struct result		 res;
 	struct dns_waiter	 dnsw;
 	struct event		*timer;		/* DNS's time out, or a backoff */

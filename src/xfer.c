@@ -235,9 +235,14 @@ xfer_io_failed(struct task *t, const char *what)
 static void
 xfer_body_begins(struct task *t, const struct config *c)
 {
-	long	 code = 0;
-	char	*ct = NULL;
+	struct curl_header	*enc;
+	long			 code = 0;
+	char			*ct = NULL;
 
+	t->encoded = curl_easy_header(t->easy, "Content-Encoding", 0,
+	    CURLH_HEADER, -1, &enc) == CURLHE_OK &&
+	    strcasecmp(enc->value, "identity") != 0;
+	t->decoded = 0;
 	curl_easy_getinfo(t->easy, CURLINFO_RESPONSE_CODE, &code);
 	if (xfer_follows(c, code)) {
 		t->hop_body = HOP_BODY_DRAINED;
@@ -280,6 +285,15 @@ xfer_write_cb(char *data, size_t size, size_t n, void *arg)
 
 	if (t->hop_body == HOP_BODY_NONE)
 		xfer_body_begins(t, c);
+	/*
+	 * A few kilobytes of gzip can inflate to gigabytes; drained or not,
+	 * such a body ends once it passes the bound.
+	 */
+	if (t->encoded && c->max_decoded > 0 &&
+	    (t->decoded += len) > c->max_decoded) {
+		t->over_decoded = 1;
+		return CURL_WRITEFUNC_ERROR;
+	}
 	/*
 	 * A redirect about to be followed: drain its body, keep nothing.
 	 * Ending it early would lose the Location, which libcurl works out
@@ -727,6 +741,8 @@ xfer_start(struct xfer *x, struct task *t)
 	t->res.bytes = 0;
 	t->res.truncated = 0;
 	t->stopped = 0;
+	t->over_decoded = 0;
+	t->encoded = 0;
 	t->hop_body = HOP_BODY_NONE;
 	if (t->preview != NULL)
 		preview_reset(t->preview);
@@ -984,6 +1000,12 @@ xfer_classify(struct task *t, CURLcode rc)
 		rc = CURLE_OK;		/* we ended it: we had enough */
 	if (rc == CURLE_WRITE_ERROR && t->io_error != NULL) {
 		result_fail(r, ERR_OTHER, "%s", t->io_error);
+		return;
+	}
+	if (rc == CURLE_WRITE_ERROR && t->over_decoded) {
+		result_fail(r, ERR_TOO_LARGE, "body decodes to more than %llu "
+		    "bytes (--max-decoded)", (unsigned long long)
+		    sched_config(t->sched)->max_decoded);
 		return;
 	}
 	xfer_head(t, rc);

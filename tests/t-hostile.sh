@@ -70,4 +70,42 @@ check "100 KB of headers: valid JSON" valid_jsonl "$TMP/h.json"
 check_eq "100 KB of headers: all 1,000 kept" 1000 \
     "$(jq '[.headers | keys[] | select(startswith("x-pad"))] | length' \
     "$TMP/h.json")"
+
+# A gzip bomb: 2 MB that inflate to 2 GiB end at the default 1 GiB bound,
+# as the body of a 200 or of a redirect (drained, not kept), while a good
+# URL beside them is served.
+/usr/bin/time -f %M -o "$TMP/rss" "$COFETCH" -q -k -f json "$HTTP/bomb/2048" \
+    "$HTTP/status/200" "$HTTP/bomb/2048/redirect" >"$TMP/bomb.json"
+check_eq "a gzip bomb: too_large at 1 GiB decoded, the good URL ok" \
+    "too_large 200 1073741824|null 200 7|too_large 302 0" \
+    "$(jq -r '"\(.error) \(.status) \(.bytes)"' "$TMP/bomb.json" |
+    paste -sd'|')"
+if [ "$SANITIZED" = 1 ]; then
+	ok "a gzip bomb's peak RSS (not measured under sanitizers)"
+else
+	check_range "a gzip bomb: peak RSS under 64 MiB" 1 65535 \
+	    "$(tail -1 "$TMP/rss")"
+fi
+r=$("$COFETCH" -q -k -f json --max-decoded 4194304 "$HTTP/bomb/4" \
+    "$HTTP/bomb/5" "$HTTP/bomb/64/redirect")
+check_eq "--max-decoded N: N bytes decode, one more is too_large" \
+    "true 4194304|too_large 4194304|too_large 0" \
+    "$(jq -r '"\(.error // .ok) \(.bytes)"' <<<"$r" | paste -sd'|')"
+r=$("$COFETCH" -q -f json --max-decoded 0 "$HTTP/bomb/1500")
+check_eq "--max-decoded 0: no bound" "true 1572864000" \
+    "$(jq -r '"\(.ok) \(.bytes)"' <<<"$r")"
+r=$("$COFETCH" -q -f json --max-bytes 1000 "$HTTP/bomb/2048")
+check_eq "--max-bytes stops a bomb first, and that is ok" "true 1000 true" \
+    "$(jq -r '"\(.ok) \(.bytes) \(.truncated)"' <<<"$r")"
+"$COFETCH" -q -f body -o "$TMP/saved" --max-decoded 1048576 \
+    "$HTTP/bomb/8" >"$TMP/bomb.body"
+check_eq "a bomb under -f body -o: nothing written, no file left" "0 0" \
+    "$(wc -c <"$TMP/bomb.body") $(find "$TMP/saved" -type f | wc -l)"
+
+# Slowloris: a body that comes one line a second is ended by -t.
+r=$("$COFETCH" -q -f json -t 1 "$HTTP/drip/100/1000")
+check_eq "a body dripping one line a second: -t 1 ends it as timeout" \
+    "timeout" "$(jq -r .error <<<"$r")"
+check_range "and it took about a second" 900 5000 \
+    "$(jq '.time.total * 1000 | floor' <<<"$r")"
 finish

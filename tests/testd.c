@@ -13,7 +13,7 @@
  *   /preview /headers /stall /hang /utf8/bad /stats /stats/reset /dns/NAME
  *   /blob/N/SEED /page?ct=TYPE&b=BODY[&x=N] /hostdelay/MS
  *   /flaky/KEY?n=N[&code=C][&ra=SECONDS|&ra=date:SECONDS] /stats/hosts
- *   /stats/arrivals
+ *   /stats/arrivals /bomb/MIB[/redirect]
  * raw (hand-made responses): /reset /close /garbage /ctype-bad /long
  *   /bad-chunk /bad-status /no-reason /nul-header /big-headers
  *   /endless-headers; anything that is not HTTP (a TLS hello) is never
@@ -56,6 +56,8 @@
 #include <event2/keyvalq_struct.h>
 #include <event2/listener.h>
 
+#include <zlib.h>
+
 #define HOLD_MAX_MS	120000		/* /stall and /hang give up then */
 #define TESTD_USAGE	"usage: testd -p PORTFILE [-l SECONDS] [-c CERT -k KEY]"
 #define DNS_NAMES_MAX	4096
@@ -63,6 +65,7 @@
 #define HOSTS_MAX	64
 #define FLAKY_MAX	256
 #define ARRIVALS_MAX	100000
+#define BOMB_MIB_MAX	65536		/* /bomb: 64 GiB, 64 MB sent */
 
 struct echo_seen {
 	char	key[64];
@@ -386,6 +389,102 @@ route_gzip(struct server *srv, struct evhttp_request *req, long n)
 	evhttp_add_header(evhttp_request_get_output_headers(req),
 	    "Content-Encoding", "gzip");
 	evhttp_send_reply(req, 200, "OK", b);
+	evbuffer_free(b);
+	srv->inflight--;
+}
+
+/*
+ * A gzip bomb's parts, made once: the gzip header with the first MiB of
+ * zeros, a MiB of zeros more (valid again and again, since all it refers
+ * back to is zeros), and the final empty block.  Each ends on a byte, so
+ * any number of middles fit between.
+ */
+struct bomb {
+	unsigned char	 first[2048], middle[2048], last[64];
+	size_t		 nfirst, nmiddle, nlast;
+	uLong		 crc_mib;		/* of one MiB of zeros */
+};
+
+static size_t
+bomb_deflate(z_stream *z, const unsigned char *in, size_t n, int flush,
+    unsigned char *out, size_t cap)
+{
+	z->next_in = (unsigned char *)in;
+	z->avail_in = (uInt)n;
+	z->next_out = out;
+	z->avail_out = (uInt)cap;
+	if (deflate(z, flush) == Z_STREAM_ERROR || z->avail_in != 0 ||
+	    z->avail_out == 0)
+		fail("cannot make the gzip bomb");
+	return cap - z->avail_out;
+}
+
+static const struct bomb *
+bomb_parts(void)
+{
+	static struct bomb	 b;
+	static unsigned char	*zeros;
+	z_stream		 z;
+
+	if (zeros != NULL)
+		return &b;
+	if ((zeros = calloc(1, 1 << 20)) == NULL)
+		fail("out of memory");
+	memset(&z, 0, sizeof z);
+	if (deflateInit2(&z, 9, Z_DEFLATED, 16 + 15, 9,
+	    Z_DEFAULT_STRATEGY) != Z_OK)
+		fail("deflateInit2");
+	b.nfirst = bomb_deflate(&z, zeros, 1 << 20, Z_SYNC_FLUSH, b.first,
+	    sizeof b.first);
+	b.nmiddle = bomb_deflate(&z, zeros, 1 << 20, Z_SYNC_FLUSH, b.middle,
+	    sizeof b.middle);
+	b.nlast = bomb_deflate(&z, NULL, 0, Z_FINISH, b.last, sizeof b.last);
+	if (b.nlast < 8)
+		fail("cannot make the gzip bomb");
+	b.nlast -= 8;			/* the trailer is made per size */
+	deflateEnd(&z);
+	b.crc_mib = crc32(0, zeros, 1 << 20);
+	return &b;
+}
+
+/*
+ * /bomb/MIB: MIB MiB of zeros, gzipped to about a thousandth of that;
+ * /bomb/MIB/redirect sends it as the body of a redirect to /bytes/1.
+ */
+static void
+route_bomb(struct server *srv, struct evhttp_request *req, long mib)
+{
+	const struct bomb	*bp = bomb_parts();
+	struct evkeyvalq	*out = evhttp_request_get_output_headers(req);
+	unsigned char		 tail[8];
+	struct evbuffer		*b;
+	uLong			 crc = 0;
+	long			 i;
+
+	if (mib < 1 || mib > BOMB_MIB_MAX) {
+		reply_str(srv, req, 400, "1..65536 MiB\n");
+		return;
+	}
+	b = evbuffer_new();
+	evbuffer_add_reference(b, bp->first, bp->nfirst, NULL, NULL);
+	crc = crc32_combine(crc, bp->crc_mib, 1 << 20);
+	for (i = 1; i < mib; i++) {
+		evbuffer_add_reference(b, bp->middle, bp->nmiddle, NULL, NULL);
+		crc = crc32_combine(crc, bp->crc_mib, 1 << 20);
+	}
+	evbuffer_add_reference(b, bp->last, bp->nlast, NULL, NULL);
+	for (i = 0; i < 4; i++) {
+		tail[i] = (unsigned char)(crc >> (8 * i));
+		tail[4 + i] = (unsigned char)(((uint64_t)mib << 20) >> (8 * i));
+	}
+	evbuffer_add(b, tail, sizeof tail);
+	evhttp_add_header(out, "Content-Encoding", "gzip");
+	content_type(req, "application/octet-stream");
+	if (strstr(evhttp_request_get_uri(req), "/redirect") != NULL) {
+		evhttp_add_header(out, "Location", "/bytes/1");
+		evhttp_send_reply(req, 302, "Found", b);
+	} else
+		evhttp_send_reply(req, 200, "OK", b);
 	evbuffer_free(b);
 	srv->inflight--;
 }
@@ -858,6 +957,8 @@ http_cb(struct evhttp_request *req, void *arg)
 		route_page(srv, req);
 	else if (sscanf(path, "/gzip/%ld", &a) == 1)
 		route_gzip(srv, req, a);
+	else if (sscanf(path, "/bomb/%ld", &a) == 1)
+		route_bomb(srv, req, a);
 	else if (strncmp(path, "/echo", 5) == 0)
 		route_echo(srv, req, path[5] == '/' ? path + 6 : NULL);
 	else if (strncmp(path, "/stall", 6) == 0) {
