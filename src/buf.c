@@ -6,11 +6,13 @@
 #include "config.h"
 
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "buf.h"
+#include "msg.h"
 #include "xmalloc.h"
 
 void
@@ -35,6 +37,9 @@ buf_grow(struct buf *b, size_t extra)
 
 	if (b->cap - b->len >= extra)
 		return;
+	/* A size that cannot be had is a bug, not a reason to spin. */
+	if (extra > SIZE_MAX / 2 - b->len)
+		msg_fatal("cannot grow a buffer by %zu bytes", extra);
 	cap = b->cap == 0 ? 256 : b->cap;
 	while (cap - b->len < extra)
 		cap *= 2;

@@ -12,13 +12,22 @@
 #include "json.h"
 #include "utf8.h"
 
+/* Where the line at p ends: its newline, or the end of the text. */
+static const char *
+format_line_end(const char *p, const char *end)
+{
+	const char	*nl = memchr(p, '\n', (size_t)(end - p));
+
+	return nl != NULL ? nl : end;
+}
+
 /* The line after the one at p. */
 static const char *
 format_next_line(const char *p, const char *end)
 {
-	const char	*nl = memchr(p, '\n', (size_t)(end - p));
+	const char	*e = format_line_end(p, end);
 
-	return nl != NULL ? nl + 1 : end;
+	return e < end ? e + 1 : end;
 }
 
 /* Text fields are tab-separated: control bytes would break the columns. */
@@ -61,11 +70,10 @@ format_harmless(struct buf *b, const char *s, size_t len)
 static void
 format_head_lines(struct buf *b, const struct result *r)
 {
-	const char	*p = r->head, *end = r->head + r->head_len, *next;
+	const char	*p = r->head, *end = r->head + r->head_len;
 
-	for (; p < end; p = next) {
-		next = format_next_line(p, end);
-		format_harmless(b, p, (size_t)(next - 1 - p));
+	for (; p < end; p = format_next_line(p, end)) {
+		format_harmless(b, p, (size_t)(format_line_end(p, end) - p));
 		buf_addc(b, '\n');
 	}
 }
@@ -91,19 +99,20 @@ format_head(struct buf *b, const struct result *r)
 static void
 format_json_head(struct buf *b, const struct result *r)
 {
-	const char	*p = r->head, *end = r->head + r->head_len, *next;
+	const char	*p, *end;
 
 	buf_adds(b, ",\"head\":");
 	if (r->head == NULL) {
 		buf_add(b, "null", 4);
 		return;
 	}
+	p = r->head;
+	end = r->head + r->head_len;
 	buf_addc(b, '[');
-	for (; p < end; p = next) {
-		next = format_next_line(p, end);
+	for (; p < end; p = format_next_line(p, end)) {
 		if (p != r->head)
 			buf_addc(b, ',');
-		json_str(b, p, (size_t)(next - 1 - p));
+		json_str(b, p, (size_t)(format_line_end(p, end) - p));
 	}
 	buf_addc(b, ']');
 }
@@ -114,7 +123,7 @@ format_header_name(const char *p, const char *end, char *name, size_t max)
 {
 	size_t	n = 0;
 
-	while (p + n < end && p[n] != ':' && n < max - 1) {
+	while (p + n < end && p[n] != ':' && p[n] != '\n' && n < max - 1) {
 		name[n] = (char)(p[n] >= 'A' && p[n] <= 'Z' ? p[n] + 32 : p[n]);
 		n++;
 	}
@@ -134,7 +143,7 @@ format_header_is(const char *p, const char *end, const char *name)
 /* The values of every line from p on named name, as JSON strings. */
 static void
 format_header_values(struct buf *b, const char *p, const char *end,
-    const char *name, size_t namelen)
+    const char *name)
 {
 	const char	*v, *vend;
 	int		 n = 0;
@@ -142,9 +151,11 @@ format_header_values(struct buf *b, const char *p, const char *end,
 	for (; p < end; p = format_next_line(p, end)) {
 		if (!format_header_is(p, end, name))
 			continue;
-		vend = format_next_line(p, end) - 1;
-		for (v = p + namelen + 1; v < vend && (*v == ' ' || *v == '\t');
-		    v++)
+		vend = format_line_end(p, end);
+		/* Past the colon: a name may be longer than the one kept. */
+		v = memchr(p, ':', (size_t)(vend - p));
+		for (v = v != NULL ? v + 1 : vend; v < vend && (*v == ' ' ||
+		    *v == '\t'); v++)
 			;
 		if (n++ > 0)
 			buf_addc(b, ',');
@@ -160,8 +171,7 @@ format_header_values(struct buf *b, const char *p, const char *end,
 static void
 format_json_headers(struct buf *b, const struct result *r)
 {
-	const char	*start = r->headers, *end = r->headers + r->headers_len;
-	const char	*p, *q;
+	const char	*start = r->headers, *end, *p, *q;
 	char		 name[256];
 	size_t		 n;
 	int		 first = 1;
@@ -171,6 +181,7 @@ format_json_headers(struct buf *b, const struct result *r)
 		buf_add(b, "null", 4);
 		return;
 	}
+	end = start + r->headers_len;
 	buf_addc(b, '{');
 	for (p = start; p < end; p = format_next_line(p, end)) {
 		n = format_header_name(p, end, name, sizeof name);
@@ -184,7 +195,7 @@ format_json_headers(struct buf *b, const struct result *r)
 		first = 0;
 		json_str(b, name, n);
 		buf_add(b, ":[", 2);
-		format_header_values(b, p, end, name, n);
+		format_header_values(b, p, end, name);
 		buf_addc(b, ']');
 	}
 	buf_addc(b, '}');

@@ -483,6 +483,17 @@ html_named(const char *p, const char *end, const char **next)
 	return -1;
 }
 
+/*
+ * White space, in a title: the control characters too (raw or as
+ * references), which a title is never meant to hold and a terminal
+ * would obey.
+ */
+static int
+html_blank(int32_t c)
+{
+	return (c >= 0 && c <= ' ') || c == 0x7f;
+}
+
 /* UTF-8 text with references decoded and white space collapsed. */
 static void
 html_clean(struct buf *b, const char *p, const char *end)
@@ -491,7 +502,8 @@ html_clean(struct buf *b, const char *p, const char *end)
 	int32_t		 cp;
 	int		 space = 0;
 
-	for (; p < end && b->len < HTML_TITLE_MAX; p = next) {
+	/* One byte past the bound, so html_cut sees where a character ends. */
+	for (; p < end && b->len <= HTML_TITLE_MAX; p = next) {
 		next = p + 1;
 		cp = -1;
 		if (*p == '&' && p + 1 < end && p[1] == '#')
@@ -500,7 +512,7 @@ html_clean(struct buf *b, const char *p, const char *end)
 			cp = html_named(p + 1, end, &next);
 		if (cp < 0)
 			next = p + 1;
-		if (cp < 0 && strchr(" \t\n\r\f", *p) != NULL) {
+		if (html_blank(cp < 0 ? (unsigned char)*p : cp)) {
 			space = b->len > 0;
 			continue;
 		}

@@ -75,6 +75,24 @@ jsonl_skip_value(const char *p, const char *end)
 }
 
 /*
+ * Whether the key (its quotes included) is "id" as cJSON reads it, which
+ * may be spelt with escapes ("\u0069d").
+ */
+static int
+jsonl_key_is_id(const char *key, size_t len)
+{
+	cJSON	*k;
+	int	 is;
+
+	if (memchr(key, '\\', len) == NULL)
+		return len == 4 && memcmp(key, "\"id\"", 4) == 0;
+	k = cJSON_ParseWithLength(key, len);
+	is = cJSON_IsString(k) && strcmp(k->valuestring, "id") == 0;
+	cJSON_Delete(k);
+	return is;
+}
+
+/*
  * The text of the top-level member "id" as written, or NULL.  cJSON keeps
  * numbers as doubles, which would change ids past 2^53.
  */
@@ -97,7 +115,7 @@ jsonl_raw_id(const char *p, const char *end, size_t *len)
 			return NULL;
 		v = jsonl_skip_space(p, end);
 		p = jsonl_skip_value(v, end);
-		if (key_end - key == 4 && memcmp(key, "\"id\"", 4) == 0) {
+		if (jsonl_key_is_id(key, (size_t)(key_end - key))) {
 			*len = (size_t)(p - v);
 			return v;
 		}
@@ -138,7 +156,11 @@ jsonl_number(const char *s, size_t len)
 	return p == end;
 }
 
-/* The id as JSON to echo: numbers as written, the rest as cJSON prints. */
+/*
+ * The id as JSON to echo: numbers as written, the rest as cJSON prints.
+ * NULL for a number that is not RFC 8259's, which cJSON takes (0123) but
+ * could only echo changed.
+ */
 static char *
 jsonl_id(const cJSON *id, const char *line, size_t len)
 {
@@ -147,10 +169,11 @@ jsonl_id(const cJSON *id, const char *line, size_t len)
 	size_t		 rawlen;
 	struct buf	 b;
 
-	raw = cJSON_IsNumber(id) ? jsonl_raw_id(line, line + len, &rawlen) :
-	    NULL;
-	if (raw != NULL && jsonl_number(raw, rawlen))
-		return xmemdup(raw, rawlen);
+	if (cJSON_IsNumber(id)) {
+		raw = jsonl_raw_id(line, line + len, &rawlen);
+		return raw != NULL && jsonl_number(raw, rawlen) ?
+		    xmemdup(raw, rawlen) : NULL;
+	}
 	if ((printed = cJSON_PrintUnformatted(id)) == NULL)
 		return NULL;
 	/* cJSON copies bytes >= 0x80 as they are, and only strings hold them. */
@@ -216,8 +239,8 @@ jsonl_fields(const cJSON *o, const char *line, size_t len,
 {
 	const cJSON	*id = cJSON_GetObjectItemCaseSensitive(o, "id");
 
-	if (id != NULL)
-		r->id = jsonl_id(id, line, len);
+	if (id != NULL && (r->id = jsonl_id(id, line, len)) == NULL)
+		return "\"id\" is not a valid JSON number";
 	if (jsonl_string(o, "url", &r->url) != 0 || r->url == NULL)
 		return "no \"url\" string";
 	if (jsonl_string(o, "method", &r->method) != 0 ||
@@ -226,6 +249,27 @@ jsonl_fields(const cJSON *o, const char *line, size_t len,
 	if (jsonl_string(o, "data", &r->data) != 0)
 		return "\"data\" is not a string";
 	return jsonl_headers(cJSON_GetObjectItemCaseSensitive(o, "headers"), r);
+}
+
+/*
+ * Whether a string in the (valid JSON) line holds an escaped NUL: cJSON
+ * would end it there, and a URL or a body would be sent cut short.
+ */
+static int
+jsonl_has_nul(const char *line, size_t len)
+{
+	const char	*p, *q, *end = line + len;
+
+	for (p = line + 1; p + 5 <= end; p++) {
+		if (*p != 'u' || memcmp(p, "u0000", 5) != 0)
+			continue;
+		/* An escape only after an odd run of backslashes. */
+		for (q = p; q > line && q[-1] == '\\'; q--)
+			;
+		if ((p - q) % 2 == 1)
+			return 1;
+	}
+	return 0;
 }
 
 /*
@@ -239,6 +283,9 @@ jsonl_parse(const char *line, size_t len, struct request_line *r)
 	const char	*bad, *after = NULL;
 
 	memset(r, 0, sizeof *r);
+	/* Where cJSON would end a key or a string early. */
+	if (memchr(line, '\0', len) != NULL)
+		return "a string holds a NUL byte, which cannot be sent as given";
 	o = cJSON_ParseWithLengthOpts(line, len, &after, 0);
 	if (o != NULL && jsonl_skip_space(after, line + len) != line + len) {
 		cJSON_Delete(o);
@@ -248,8 +295,10 @@ jsonl_parse(const char *line, size_t len, struct request_line *r)
 		return "not valid JSON";
 	if (!cJSON_IsObject(o))
 		bad = "not a JSON object";
-	else
-		bad = jsonl_fields(o, line, len, r);
+	else if ((bad = jsonl_fields(o, line, len, r)) == NULL &&
+	    jsonl_has_nul(line, len))
+		bad = "a string holds a NUL (\\u0000), which cannot be sent "
+		    "as given";
 	cJSON_Delete(o);
 	return bad;
 }

@@ -30,6 +30,9 @@ msg_verbose(void)
 }
 
 /* One write per message: stderr may be shared with other processes. */
+static void msg_write(const char *, va_list)
+    __attribute__((format(printf, 1, 0)));
+
 static void
 msg_write(const char *fmt, va_list ap)
 {

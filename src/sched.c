@@ -249,7 +249,7 @@ sched_granted(struct sema_waiter *w)
 {
 	struct task	*t;
 
-	t = (struct task *)((char *)w - offsetof(struct task, permit));
+	t = (struct task *)(void *)((char *)w - offsetof(struct task, permit));
 	if (t->host != NULL && !t->has_host_permit)
 		t->has_host_permit = 1;
 	else

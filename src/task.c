@@ -212,7 +212,7 @@ task_dns_done(struct dns_waiter *w)
 {
 	struct task	*t;
 
-	t = (struct task *)((char *)w - offsetof(struct task, dnsw));
+	t = (struct task *)(void *)((char *)w - offsetof(struct task, dnsw));
 	sched_wake(t);
 }
 
@@ -363,13 +363,13 @@ task_step(struct task *t)
 		if (!sched_acquire(t))
 			return;
 		t->state = TS_PACED;
-		/* FALLTHROUGH */
+		__attribute__((fallthrough));
 	case TS_PACED:
 		if (!sched_pace(t))
 			return;
 		task_begin(t);
 		t->state = TS_RESOLVE;
-		/* FALLTHROUGH */
+		__attribute__((fallthrough));
 	case TS_RESOLVE:
 		dns_waiter_clear(&t->dnsw);
 		t->t_dns = clock_us();
@@ -379,7 +379,7 @@ task_step(struct task *t)
 			task_arm_timer(t);
 			return;
 		}
-		/* FALLTHROUGH */
+		__attribute__((fallthrough));
 	case TS_WAIT_DNS:
 		if (t->timer != NULL)
 			evtimer_del(t->timer);

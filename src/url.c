@@ -51,8 +51,8 @@ url_dotted_quad(const char *h, const char *end)
 	int	parts = 0, digits, v;
 
 	for (;;) {
-		for (digits = 0, v = 0; h < end && *h >= '0' && *h <= '9';
-		    h++, digits++)
+		for (digits = 0, v = 0; h < end && *h >= '0' && *h <= '9' &&
+		    digits <= 3; h++, digits++)
 			v = v * 10 + (*h - '0');
 		if (digits == 0 || digits > 3 || v > 255 ||
 		    (digits > 1 && h[-digits] == '0'))
@@ -157,10 +157,12 @@ url_parse_curl(const char *s, struct url_target *t, char *why, size_t whylen)
 	    CURLUE_OK) {
 		snprintf(why, whylen, "not a valid URL: no host");
 		bad = why;
-	} else {
-		t->port = strtol(port, NULL, 10);
+	} else if ((t->port = strtol(port, NULL, 10)) == 0) {
+		/* libcurl 7.88 takes ":0", which nothing can connect to. */
+		snprintf(why, whylen, "not a valid URL: port 0");
+		bad = why;
+	} else
 		t->https = strcasecmp(scheme, "https") == 0;
-	}
 	curl_free(scheme);
 	curl_free(port);
 	curl_url_cleanup(u);

@@ -369,6 +369,9 @@ xfer_slist_add(struct curl_slist *l, const char *h)
 }
 
 /* l with one more line, formatted; most fit the stack, as per request. */
+static struct curl_slist *xfer_slist_addf(struct curl_slist *, const char *,
+    ...) __attribute__((format(printf, 2, 3)));
+
 static struct curl_slist *
 xfer_slist_addf(struct curl_slist *l, const char *fmt, ...)
 {
@@ -1075,7 +1078,7 @@ xfer_drain(struct xfer *x)
 		if (m->msg != CURLMSG_DONE)
 			continue;
 		curl_easy_getinfo(m->easy_handle, CURLINFO_PRIVATE, &priv);
-		t = (struct task *)priv;
+		t = (struct task *)(void *)priv;
 		/* m is invalid once the handle is removed. */
 		xfer_collect(t, t->easy);
 		xfer_classify(t, m->data.result);

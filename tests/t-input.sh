@@ -54,6 +54,9 @@ check "long line message" jq -se \
 check "NUL line message" jq -se '.[5].message | test("NUL")' "$TMP/bad.json"
 check "bad lines took no attempt" jq -se \
     'map(select(.error == "bad_input") | .attempts == 0) | all' "$TMP/bad.json"
+check_eq "port 0 is bad input (libcurl 7.88 takes it; found by fuzz_url)" \
+    "bad_input" "$("$COFETCH" -q -f json "$HTTP:0/" "http://a.test:0/" |
+    jq -r .error | sort -u)"
 check_eq "an empty argument is bad input" "bad_input" \
     "$("$COFETCH" -q -f json "" | jq -r .error)"
 check_eq "empty input: no results, exit 0" "0:" \

@@ -111,6 +111,9 @@ print('{"url": "%s/status/200"} trailing' % h)
 print('{"url": "%s/status/200", "headers": {"X-Bad": "a\\r\\nInjected: 1"}, "id": 9}' % h)
 print('{"url": "%s/status/200", "headers": ["X: 1"], "id": 10}' % h)
 print('{"url": 5, "id": 11}')
+print('{"url": "%s/echo/nul\\u0000x", "id": 12}' % h)
+print('{"url": "%s/status/200", "id": 013}' % h)
+print('{"url": "%s/status/200", "\\u0069d": 14, "id": 15}' % h)
 sys.stdout.flush()
 sys.stdout.buffer.write(b'{"url": "' + h.encode() + b'/status/200", "id": "\xff\xfe"}\n')
 PY
@@ -118,7 +121,7 @@ PY
     -i "$TMP/in.jsonl" >"$TMP/in.out"
 check "jsonl: the output is valid JSON Lines" valid_jsonl "$TMP/in.out"
 check_eq "jsonl: every line has a result, each with its id" \
-    '12345678901234567890123 {"k":[1,"é"]} null "s" 1.50 null 7 "m" null null 9 10 11 "��"' \
+    '12345678901234567890123 {"k":[1,"é"]} null "s" 1.50 null 7 "m" null null 9 10 11 12 null 14 "��"' \
     "$(python3 -c '
 import sys, re
 for l in open(sys.argv[1]):
@@ -132,6 +135,14 @@ header X-Empty:
 body 10 hello body" "$(curl -s "$HTTP/seen/j1")"
 check_eq "jsonl: data without a method is a POST" "method POST" \
     "$(curl -s "$HTTP/seen/j2" | head -1)"
+# Found by fuzz_jsonl: cJSON ends a string at \u0000 and reads 013 as 13.
+check_eq "jsonl: a NUL in a string, and a number JSON does not allow, are bad_input" \
+    "12 bad_input NUL|null bad_input valid JSON number" \
+    "$(jq -r 'select(.id == 12 or (.message // "" | test("number"))) |
+    "\(.id) \(.error) \(.message | if test("NUL") then "NUL" else
+    "valid JSON number" end)"' "$TMP/in.out" | paste -sd'|')"
+check_eq "jsonl: nothing was sent for the URL cut at its NUL" "" \
+    "$(curl -s "$HTTP/seen/nul")"
 
 # One easy handle serves every line at -j 1: nothing of one line's request
 # (method, body, headers) may reach the next.
@@ -160,15 +171,15 @@ method POST|header $ua|body 3 six
 method GET|header $ua|body 0 " \
     "$(for i in 1 2 3 4 5 6 7; do curl -s "$HTTP/seen/s$i" | paste -sd'|'; done)"
 check_eq "jsonl: the good lines ok, the malformed ones bad_input" \
-    "ok ok ok ok ok bad_input bad_input bad_input bad_input bad_input bad_input bad_input bad_input ok" \
+    "ok ok ok ok ok bad_input bad_input bad_input bad_input bad_input bad_input bad_input bad_input bad_input bad_input ok ok" \
     "$(jq -r 'if .ok then "ok" else .error end' "$TMP/in.out" | paste -sd' ')"
 check_eq "jsonl: why each bad line is bad" \
-    'not valid JSON|no "url" string|"method" is not an HTTP method|not a JSON object|not valid JSON|a header'"'"'s value contains a line break|"headers" is not an object|no "url" string' \
+    'not valid JSON|no "url" string|"method" is not an HTTP method|not a JSON object|not valid JSON|a header'"'"'s value contains a line break|"headers" is not an object|no "url" string|a string holds a NUL (\u0000), which cannot be sent as given|"id" is not a valid JSON number' \
     "$(jq -r 'select(.error) | .message' "$TMP/in.out" | paste -sd'|')"
 check_eq "lines format: no id field" "false" \
     "$("$COFETCH" -q -f json "$HTTP/status/200" | jq 'has("id")')"
 check_eq "jsonl with --skip-done: keyed by the url field (bad lines again)" \
-    "8 bad_input" "$("$COFETCH" -q -f json --input-format jsonl --skip-done \
+    "10 bad_input" "$("$COFETCH" -q -f json --input-format jsonl --skip-done \
     "$TMP/in.out" -i "$TMP/in.jsonl" | jq -r .error | uniq -c |
     awk '{ print $1, $2 }')"
 "$COFETCH" --input-format csv "$HTTP/status/200" >/dev/null 2>&1

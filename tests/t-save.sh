@@ -116,7 +116,7 @@ else
 fi
 
 # A file size limit (ulimit -f) is a per-URL error too, not a crash.
-(ulimit -f 150; "$COFETCH" -q -f json -o "$TMP/lim" "$HTTP/blob/100000/1" \
+(ulimit -f 150; "$COFETCH" -q -k -f json -o "$TMP/lim" "$HTTP/blob/100000/1" \
     "$HTTP/blob/300000/2" >"$TMP/lim.jsonl")
 check_eq "ulimit -f: the run ends exit 1, not killed" 1 "$?"
 check_eq "ulimit -f: the small body saved, the large one failed" \

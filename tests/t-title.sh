@@ -57,11 +57,11 @@ case("text/plain", b"<title>not html</title>", None)
 case("application/xhtml+xml", b"<title>xhtml</title>", "xhtml")
 case("text/html", b"<title>open to the end", "open to the end")
 # Hostile: invalid UTF-8 where UTF-8 is declared is repaired, never
-# passed on; control bytes and numeric references to nothing stay JSON.
+# passed on; control bytes are white space, references to nothing U+FFFD.
 case("text/html; charset=utf-8", b"<title>bad \xff\xfe\xc0\xaf end</title>",
      "bad \ufffd\ufffd\ufffd\ufffd end")
 case("text/html", b"<title>\x1b[31mred\x01&#0;&#xD800;&#99999999;</title>",
-     "\x1b[31mred\x01\ufffd\ufffd\ufffd")
+     "[31mred \ufffd\ufffd\ufffd")
 case("text/html; charset=no-such-charset", b"<title>ok \xff</title>",
      "ok \ufffd")
 PY
@@ -85,6 +85,17 @@ check_eq "a title after 64 KiB is not looked for" '"seen" null' \
     "$HTTP/page?ct=text/html&b=%3C!--@@--%3E%3Ctitle%3Eseen%3C/title%3E&x=65000" \
     "$HTTP/page?ct=text/html&b=%3C!--@@--%3E%3Ctitle%3Elate%3C/title%3E&x=66000" |
     jq .title | paste -sd' ')"
+
+# Found by fuzz_html: a cut title ends on a whole character, and control
+# characters, raw or as references, are white space.
+long="%3Ctitle%3Ea$(printf '%%C3%%A9%.0s' $(seq 300))%FF%3C/title%3E"
+got=$("$COFETCH" -q -f json "$HTTP/page?ct=text/html&b=$long" | jq -r .title)
+check_eq "a title cut at 1 KiB ends on a whole character" "1023 false" \
+    "$(printf %s "$got" | wc -c) $(jq -Rr 'test("\ufffd")' <<<"$got")"
+check_eq "control characters in a title are white space (&#0; is U+FFFD)" \
+    "\"a b c$(printf '\357\277\275')d e\"" \
+    "$("$COFETCH" -q -f json "$HTTP/page?ct=text/html&b=%3Ctitle%3Ea%01b%7Fc%26%230%3Bd%26%23x1b%3B%1B%1Be%3C/title%3E" |
+    jq .title)"
 
 # --title-only: an endless page ends once its title is in.
 reset_stats
