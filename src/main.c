@@ -38,8 +38,12 @@
 #define EXIT_USAGE	2
 #define EXIT_SIGPIPE	141
 
-/* Descriptors per task: its connection, and one for happy eyeballs. */
-#define FDS_PER_JOB	2
+/*
+ * Descriptors a task holds: its connection, a second one for a while
+ * when a dual-stack host is tried over both families (counted as a
+ * quarter: they are brief, and running out mid-run only ends a task as a
+ * connect error), and its -o file.
+ */
 #define FDS_RESERVED	64
 
 /*
@@ -75,11 +79,12 @@ static void
 fit_jobs_to_fd_limit(struct config *cfg)
 {
 	struct rlimit	rl;
-	rlim_t		need, fit;
+	rlim_t		need, fit, per4;
 
 	if (getrlimit(RLIMIT_NOFILE, &rl) != 0)
 		return;
-	need = (rlim_t)cfg->jobs * FDS_PER_JOB + FDS_RESERVED;
+	per4 = 5 + (cfg->output_dir != NULL ? 4 : 0);	/* in quarters */
+	need = (rlim_t)cfg->jobs * per4 / 4 + FDS_RESERVED;
 	if (rl.rlim_cur < need && rl.rlim_cur < rl.rlim_max) {
 		rl.rlim_cur = rl.rlim_max < need ? rl.rlim_max : need;
 		setrlimit(RLIMIT_NOFILE, &rl);
@@ -87,8 +92,8 @@ fit_jobs_to_fd_limit(struct config *cfg)
 	}
 	if (rl.rlim_cur >= need)
 		return;
-	fit = rl.rlim_cur > FDS_RESERVED + FDS_PER_JOB ?
-	    (rl.rlim_cur - FDS_RESERVED) / FDS_PER_JOB : 1;
+	fit = rl.rlim_cur > FDS_RESERVED + 4 ?
+	    (rl.rlim_cur - FDS_RESERVED) * 4 / per4 : 1;
 	msg_warn("-j %u needs more open files than the limit (%llu) allows; "
 	    "using -j %llu", cfg->jobs, (unsigned long long)rl.rlim_cur,
 	    (unsigned long long)fit);

@@ -46,6 +46,14 @@ check_eq "NXDOMAIN cached: one query" 1 "$(queries nx-a.test)"
 r=$(cf -q -f json --dns-timeout 0.6 "http://drop-a.test:$PORT/")
 check_eq "dropped query is a dns error" dns "$(jq -r .error <<<"$r")"
 check_range "within --dns-timeout" 0.5 1.5 "$(jq -r .time.dns <<<"$r")"
+# A truncated answer, with no TCP to retry on: a dns error at once, and
+# the URL beside it is served.
+r=$(cf -q -k -f json "http://tc-a.test:$PORT/status/200" \
+    "http://ok-tc.test:$PORT/status/200")
+check_eq "truncated answer: dns error; the next name ok" "dns null" \
+    "$(jq -r .error <<<"$r" | paste -sd' ')"
+check_range "truncated answer: no wait for --dns-timeout (5 s)" 0 2 \
+    "$(jq 'select(.error) | .time.dns' <<<"$r")"
 # -t shorter than the DNS answer: the attempt times out while resolving.
 r=$(cf -q -f json -t 0.1 "http://slow-a.test:$PORT/status/200")
 check_eq "-t bounds resolving" timeout "$(jq -r .error <<<"$r")"

@@ -83,4 +83,31 @@ cf -H "Authorization: Bearer s3cret" -H "Cookie: c=1" -H "X-Keep: yes" \
     >/dev/null
 check_eq "other host: only the harmless header" "header X-Keep: yes" \
     "$(seen other | grep -E '^header (X-|Auth|Cookie)')"
+
+# Chains across many hosts: 200 URLs, each through 5 names of its own
+# (1,000 names), and 50 whose 12 hosts pass --max-redirects.
+chain() {
+	local url="http://c$1-$2.test:$PORT/status/200" k
+	for k in $(seq $(($2 - 1)) -1 1); do
+		url="http://c$1-$k.test:$PORT/to/302?$(enc "$url")"
+	done
+	echo "$url"
+}
+{
+	for i in $(seq 200); do chain "$i" 5; done
+	for i in $(seq 201 250); do chain "$i" 12; done
+} >"$TMP/chains"
+cf -v -k -j 100 -f json -i "$TMP/chains" >"$TMP/chains.out" 2>"$TMP/chains.err"
+check "chains: valid JSON Lines" valid_jsonl "$TMP/chains.out"
+check_eq "chains: 5 hosts each: ok after 4 redirects; 12: too_many_redirects" \
+    "200 true 4|50 false 10" \
+    "$(jq -r '"\(.ok) \(.redirects)"' "$TMP/chains.out" | uniq -c |
+    awk '{ print $1, $2, $3 }' | paste -sd'|')"
+check_eq "chains: each ends at its own last host" 200 \
+    "$(jq -r 'select(.ok) | .effective_url' "$TMP/chains.out" |
+    grep -c '^http://c[0-9]*-5\.test')"
+check_eq "chains: every name asked of c-ares once" "1 1 1" \
+    "$(queries c1-1.test) $(queries c100-3.test) $(queries c200-5.test)"
+check "chains: libcurl resolved nothing itself" grep -q \
+    "libcurl resolved 0 names itself" "$TMP/chains.err"
 finish

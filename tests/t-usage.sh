@@ -48,6 +48,30 @@ check_eq "one warning naming the -j used" 1 \
     "$(grep -c 'using -j [0-9]' "$TMP/fd.err")"
 check "the URL was fetched" grep -q '^200' "$TMP/fd.out"
 
+# Out of descriptors mid-run (the limit cut to 30 under a running -j 50
+# that opens a connection per request): per-task connect errors, never a
+# crash or a hang, one result per URL.
+if command -v prlimit >/dev/null; then
+	reset_stats
+	seq 600 | sed "s|^|$HTTP/delay/100?n=|" >"$TMP/emfile.txt"
+	"$COFETCH" -q -j 50 -H "Connection: close" -f json \
+	    -i "$TMP/emfile.txt" >"$TMP/emfile.out" &
+	pid=$!
+	served_60() { [ "$(stat requests)" -ge 60 ]; }
+	wait_for 30 served_60
+	prlimit --pid "$pid" --nofile=30:30
+	wait "$pid"
+	check_eq "out of descriptors mid-run: exit 1" 1 "$?"
+	check "...valid JSON Lines" valid_jsonl "$TMP/emfile.out"
+	check_eq "...one result per URL" "600 600" \
+	    "$(wc -l <"$TMP/emfile.out") $(jq .index "$TMP/emfile.out" |
+	    sort -u | wc -l)"
+	check_eq "...the rest ok or connect errors, some of each" "connect null" \
+	    "$(jq -r .error "$TMP/emfile.out" | sort -u | paste -sd' ')"
+else
+	for i in 1 2 3 4; do ok "# skip out of descriptors: no prlimit"; done
+fi
+
 # -v: the settings, then one line per finished task, on stderr only.
 "$COFETCH" -v -j 3 "$HTTP/status/200" "$HTTP/status/404" >"$TMP/v.out" \
     2>"$TMP/v.err"

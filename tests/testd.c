@@ -20,7 +20,8 @@
  *   answered
  * blackhole: a listener whose backlog is full, so connects time out.
  * dns (UDP, evdns): names under .test answer 127.0.0.1, and the name says
- *   how: nx* NXDOMAIN, drop* never answered, slow* 300 ms late, ttlN-*
+ *   how: nx* NXDOMAIN, drop* never answered, slow* 300 ms late, tc*
+ *   truncated (and no TCP to retry on), ttlN-*
  *   TTL N seconds (default 300), v6* also AAAA ::1.  Other names: NXDOMAIN.
  *
  * /stats reports requests in flight now and at peak, requests served and
@@ -39,6 +40,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/queue.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <time.h>
 #include <unistd.h>
@@ -61,6 +63,7 @@
 #define HOLD_MAX_MS	120000		/* /stall and /hang give up then */
 #define TESTD_USAGE	"usage: testd -p PORTFILE [-l SECONDS] [-c CERT -k KEY]"
 #define DNS_NAMES_MAX	4096
+#define DNS_FLAG_TC	0x200		/* the header's "truncated" bit */
 #define ECHO_KEYS_MAX	256
 #define HOSTS_MAX	64
 #define FLAKY_MAX	256
@@ -1307,6 +1310,12 @@ dns_cb(struct evdns_server_request *req, void *arg)
 		evdns_server_request_drop(req);
 		return;
 	}
+	if (dns_prefix(q->name, "tc")) {
+		/* Truncated, with no TCP port to retry on. */
+		evdns_server_request_set_flags(req, DNS_FLAG_TC);
+		evdns_server_request_respond(req, 0);
+		return;
+	}
 	if (sscanf(q->name, "ttl%d-", &ttl) != 1)
 		ttl = 300;
 	if (q->type == EVDNS_TYPE_A)
@@ -1375,6 +1384,7 @@ main(int argc, char **argv)
 	struct sockaddr_in		 sin = loopback();
 	struct event			*life, *term;
 	struct timeval			 tv = { 300, 0 };
+	struct rlimit			 rl;
 	const char			*portfile = NULL, *cert = NULL;
 	const char			*key = NULL;
 	int				 ch, tls = 0;
@@ -1394,6 +1404,11 @@ main(int argc, char **argv)
 	if (portfile == NULL || (cert == NULL) != (key == NULL))
 		fail(TESTD_USAGE);
 	signal(SIGPIPE, SIG_IGN);
+	/* A client at -j 10000 needs as many connections at once. */
+	if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur < rl.rlim_max) {
+		rl.rlim_cur = rl.rlim_max;
+		setrlimit(RLIMIT_NOFILE, &rl);
+	}
 	memset(&srv, 0, sizeof srv);
 	srv.dns = calloc(DNS_NAMES_MAX, sizeof *srv.dns);
 	srv.seen = calloc(ECHO_KEYS_MAX, sizeof *srv.seen);
