@@ -71,8 +71,7 @@ struct task {
 	struct saved		*file;		/* -o: where it is being saved */
 	char			*io_error;	/* why content or file failed */
 	int			 stopped;	/* the body was cut on purpose */
-	int			 encoded;	/* this hop's body is compressed */
-	uint64_t		 decoded;	/*   and decoded this far */
+	uint64_t		 decode_left;	/* of --max-decoded, this hop */
 	int			 over_decoded;	/* past --max-decoded */
 	struct result		 res;
 	struct dns_waiter	 dnsw;

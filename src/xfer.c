@@ -20,6 +20,7 @@
 #include "config.h"
 
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -239,10 +240,12 @@ xfer_body_begins(struct task *t, const struct config *c)
 	long			 code = 0;
 	char			*ct = NULL;
 
-	t->encoded = curl_easy_header(t->easy, "Content-Encoding", 0,
-	    CURLH_HEADER, -1, &enc) == CURLHE_OK &&
-	    strcasecmp(enc->value, "identity") != 0;
-	t->decoded = 0;
+	/* Only a compressed body can decode to more than was sent. */
+	t->decode_left = UINT64_MAX;
+	if (c->max_decoded > 0 && curl_easy_header(t->easy,
+	    "Content-Encoding", 0, CURLH_HEADER, -1, &enc) == CURLHE_OK &&
+	    strcasecmp(enc->value, "identity") != 0)
+		t->decode_left = c->max_decoded;
 	curl_easy_getinfo(t->easy, CURLINFO_RESPONSE_CODE, &code);
 	if (xfer_follows(c, code)) {
 		t->hop_body = HOP_BODY_DRAINED;
@@ -289,11 +292,11 @@ xfer_write_cb(char *data, size_t size, size_t n, void *arg)
 	 * A few kilobytes of gzip can inflate to gigabytes; drained or not,
 	 * such a body ends once it passes the bound.
 	 */
-	if (t->encoded && c->max_decoded > 0 &&
-	    (t->decoded += len) > c->max_decoded) {
+	if (len > t->decode_left) {
 		t->over_decoded = 1;
 		return CURL_WRITEFUNC_ERROR;
 	}
+	t->decode_left -= len;
 	/*
 	 * A redirect about to be followed: drain its body, keep nothing.
 	 * Ending it early would lose the Location, which libcurl works out
@@ -745,7 +748,6 @@ xfer_start(struct xfer *x, struct task *t)
 	t->res.truncated = 0;
 	t->stopped = 0;
 	t->over_decoded = 0;
-	t->encoded = 0;
 	t->hop_body = HOP_BODY_NONE;
 	if (t->preview != NULL)
 		preview_reset(t->preview);

@@ -339,55 +339,50 @@ route_bytes(struct server *srv, struct evhttp_request *req, long n,
 	srv->inflight--;
 }
 
-static uint32_t
-crc32_of(const unsigned char *p, size_t n)
+/* A gzip member's end: the CRC-32 and the size mod 2^32, little-endian. */
+static void
+gzip_trailer(struct evbuffer *b, uLong crc, uint64_t size)
 {
-	uint32_t	c = 0xffffffffu;
-	int		k;
+	unsigned char	tail[8];
+	int		i;
 
-	while (n-- > 0) {
-		c ^= *p++;
-		for (k = 0; k < 8; k++)
-			c = (c >> 1) ^ (0xedb88320u & (0u - (c & 1)));
+	for (i = 0; i < 4; i++) {
+		tail[i] = (unsigned char)(crc >> (8 * i));
+		tail[4 + i] = (unsigned char)(size >> (8 * i));
 	}
-	return ~c;
+	evbuffer_add(b, tail, sizeof tail);
 }
 
 /*
  * /gzip/N: N bytes of 'z' sent with Content-Encoding: gzip, as one stored
- * (uncompressed) deflate block, so no zlib is needed to make it.
+ * (uncompressed) deflate block: the gzip framing itself, byte by byte.
  */
 static void
 route_gzip(struct server *srv, struct evhttp_request *req, long n)
 {
 	static const unsigned char	 head[10] = { 0x1f, 0x8b, 8, 0, 0, 0,
 	    0, 0, 0, 255 };
-	unsigned char			 block[5], tail[8];
+	unsigned char			 block[5];
 	unsigned char			*data;
 	struct evbuffer			*b;
-	uint32_t			 crc;
-	int				 i;
+	uLong				 crc;
 
 	if (n < 0 || n > 65535 || (data = malloc((size_t)n + 1)) == NULL) {
 		reply_str(srv, req, 400, "0..65535 bytes\n");
 		return;
 	}
 	memset(data, 'z', (size_t)n);
-	crc = crc32_of(data, (size_t)n);
+	crc = crc32(0, data, (uInt)n);
 	block[0] = 1;			/* final block, stored */
 	block[1] = (unsigned char)(n & 0xff);
 	block[2] = (unsigned char)(n >> 8);
 	block[3] = (unsigned char)(~n & 0xff);
 	block[4] = (unsigned char)((~n >> 8) & 0xff);
-	for (i = 0; i < 4; i++) {
-		tail[i] = (unsigned char)(crc >> (8 * i));
-		tail[4 + i] = (unsigned char)((uint32_t)n >> (8 * i));
-	}
 	b = evbuffer_new();
 	evbuffer_add(b, head, sizeof head);
 	evbuffer_add(b, block, sizeof block);
 	evbuffer_add(b, data, (size_t)n);
-	evbuffer_add(b, tail, sizeof tail);
+	gzip_trailer(b, crc, (uint64_t)n);
 	free(data);
 	evhttp_add_header(evhttp_request_get_output_headers(req),
 	    "Content-Encoding", "gzip");
@@ -459,7 +454,6 @@ route_bomb(struct server *srv, struct evhttp_request *req, long mib)
 {
 	const struct bomb	*bp = bomb_parts();
 	struct evkeyvalq	*out = evhttp_request_get_output_headers(req);
-	unsigned char		 tail[8];
 	struct evbuffer		*b;
 	uLong			 crc = 0;
 	long			 i;
@@ -476,11 +470,7 @@ route_bomb(struct server *srv, struct evhttp_request *req, long mib)
 		crc = crc32_combine(crc, bp->crc_mib, 1 << 20);
 	}
 	evbuffer_add_reference(b, bp->last, bp->nlast, NULL, NULL);
-	for (i = 0; i < 4; i++) {
-		tail[i] = (unsigned char)(crc >> (8 * i));
-		tail[4 + i] = (unsigned char)(((uint64_t)mib << 20) >> (8 * i));
-	}
-	evbuffer_add(b, tail, sizeof tail);
+	gzip_trailer(b, crc, (uint64_t)mib << 20);
 	evhttp_add_header(out, "Content-Encoding", "gzip");
 	content_type(req, "application/octet-stream");
 	if (strstr(evhttp_request_get_uri(req), "/redirect") != NULL) {
@@ -1024,6 +1014,13 @@ https_port(struct server *srv, const char *cert, const char *key)
 }
 
 /*
+ * Every raw response closes its connection, and says so: a client that
+ * kept it would send its next request into the leftovers of this one
+ * (/long's unannounced bytes), and that request would fail for this one.
+ */
+#define RAW_CLOSE	"Connection: close\r\n"
+
+/*
  * Raw port: write a hand-made response, then close when it is sent; a
  * non-NULL arg asks for a reset (RST) instead of an orderly close.
  */
@@ -1071,7 +1068,7 @@ raw_big_headers(struct bufferevent *bev)
 	evbuffer_add_printf(out, "HTTP/1.1 200 OK\r\n");
 	for (i = 0; i < 1000; i++)
 		evbuffer_add_printf(out, "X-Pad-%04d: %086d\r\n", i, i);
-	evbuffer_add_printf(out, "Content-Length: 2\r\n\r\nok");
+	evbuffer_add_printf(out, RAW_CLOSE "Content-Length: 2\r\n\r\nok");
 	bufferevent_setcb(bev, NULL, raw_close_cb, raw_event_cb, NULL);
 }
 
@@ -1118,19 +1115,22 @@ static const struct raw_text {
 	size_t		 len;
 } raw_texts[] = {
 	RAW_TEXT("/garbage", "SPAM EGGS\r\n\r\n"),
-	RAW_TEXT("/long", "HTTP/1.1 200 OK\r\nContent-Length: 10\r\n\r\n"
+	RAW_TEXT("/long", "HTTP/1.1 200 OK\r\n" RAW_CLOSE
+	    "Content-Length: 10\r\n\r\n"
 	    "0123456789 and then some more that was never announced"),
 	RAW_TEXT("/bad-chunk", "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked"
 	    "\r\n\r\nzz\r\nnot a chunk\r\n"),
-	RAW_TEXT("/bad-status", "HTTP/1.1 2000000000000 Huge\r\n"
+	RAW_TEXT("/bad-status", "HTTP/1.1 2000000000000 Huge\r\n" RAW_CLOSE
 	    "Content-Length: 0\r\n\r\n"),
-	RAW_TEXT("/no-reason", "HTTP/1.1 200\r\nContent-Length: 2\r\n\r\nok"),
-	RAW_TEXT("/nul-header", "HTTP/1.1 200 OK\r\nX-A: a\0b\r\n"
+	RAW_TEXT("/no-reason", "HTTP/1.1 200\r\n" RAW_CLOSE
+	    "Content-Length: 2\r\n\r\nok"),
+	RAW_TEXT("/nul-header", "HTTP/1.1 200 OK\r\nX-A: a\0b\r\n" RAW_CLOSE
 	    "Content-Length: 2\r\n\r\nok"),
 	RAW_TEXT("/ctype-bad", "HTTP/1.1 200 OK\r\nContent-Type: text/plain; "
-	    "charset=\xff\xfe\xc0\xaf\xed\xa0\x80x\r\n"
+	    "charset=\xff\xfe\xc0\xaf\xed\xa0\x80x\r\n" RAW_CLOSE
 	    "Content-Length: 3\r\n\r\nok\n"),
-	RAW_TEXT("", "HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\n\r\n"),
+	RAW_TEXT("", "HTTP/1.1 404 Not Found\r\n" RAW_CLOSE
+	    "Content-Length: 0\r\n\r\n"),
 };
 
 static void
