@@ -11,7 +11,9 @@
  * addresses and localhost never reach c-ares; the callback may run before
  * ares_getaddrinfo() returns, so all state is in place first; search
  * domains are off; retries are bounded, and a deadline of our own ends a
- * query the server never answers after --dns-timeout.
+ * query the server never answers after --dns-timeout; a truncated answer
+ * is used as it is, because 1.18's retry over TCP, when that fails, resets
+ * the server's connection and fails every other query in flight with it.
  */
 #include "config.h"
 
@@ -164,7 +166,9 @@ dns_new(struct event_base *base, const struct config *cfg)
 	o.tries = DNS_TRIES;
 	o.ndomains = 0;
 	o.lookups = (char *)"fb";
-	o.flags = ARES_FLAG_STAYOPEN;
+	/* We need one address, not the whole set: what a truncated answer
+	 * carries is enough, and an empty one is a dns error at once. */
+	o.flags = ARES_FLAG_STAYOPEN | ARES_FLAG_IGNTC;
 	rc = ares_init_options(&d->chan, &o, ARES_OPT_SOCK_STATE_CB |
 	    ARES_OPT_TIMEOUTMS | ARES_OPT_TRIES | ARES_OPT_DOMAINS |
 	    ARES_OPT_LOOKUPS | ARES_OPT_FLAGS);

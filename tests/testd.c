@@ -21,7 +21,7 @@
  * blackhole: a listener whose backlog is full, so connects time out.
  * dns (UDP, evdns): names under .test answer 127.0.0.1, and the name says
  *   how: nx* NXDOMAIN, drop* never answered, slow* 300 ms late, tc*
- *   truncated (and no TCP to retry on), ttlN-*
+ *   truncated (and no TCP to retry on; tcaddr* with an address), ttlN-*
  *   TTL N seconds (default 300), v6* also AAAA ::1.  Other names: NXDOMAIN.
  *
  * /stats reports requests in flight now and at peak, requests served and
@@ -1313,6 +1313,9 @@ dns_cb(struct evdns_server_request *req, void *arg)
 	if (dns_prefix(q->name, "tc")) {
 		/* Truncated, with no TCP port to retry on. */
 		evdns_server_request_set_flags(req, DNS_FLAG_TC);
+		if (q->type == EVDNS_TYPE_A && dns_prefix(q->name, "tcaddr"))
+			evdns_server_request_add_a_reply(req, q->name, 1, v4,
+			    ttl);
 		evdns_server_request_respond(req, 0);
 		return;
 	}
