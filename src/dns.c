@@ -148,7 +148,8 @@ dns_new(struct event_base *base, const struct config *cfg)
 	struct dns		*d;
 	int			 rc;
 
-	if ((rc = ares_library_init(ARES_LIB_INIT_ALL)) != ARES_SUCCESS)
+	if ((rc = ares_library_init_mem(ARES_LIB_INIT_ALL, xmalloc_lib, free,
+	    xrealloc_lib)) != ARES_SUCCESS)
 		msg_fatal("c-ares: %s", ares_strerror(rc));
 	d = xcalloc(1, sizeof *d);
 	d->base = base;

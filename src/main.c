@@ -11,11 +11,13 @@
 #include <locale.h>
 #include <signal.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <cJSON.h>
 #include <curl/curl.h>
 #include <event2/event.h>
 
@@ -32,6 +34,7 @@
 #include "sink.h"
 #include "spool.h"
 #include "xfer.h"
+#include "xmalloc.h"
 
 #define EXIT_OK		0
 #define EXIT_FAILED	1
@@ -249,6 +252,24 @@ exit_status(const struct app *app)
 	return c->failed + c->cancelled > 0 ? EXIT_FAILED : EXIT_OK;
 }
 
+/*
+ * The libraries allocate through xmalloc (dns.c hooks c-ares), so their
+ * running out of memory lowers -j too, and what fails is one transfer,
+ * not the run.  libevent's failures are fatal to us: it may use the
+ * reserve.
+ */
+static void
+hook_allocators(void)
+{
+	cJSON_Hooks	hooks = { xmalloc_lib, free };
+
+	event_set_mem_functions(xmalloc_try, xrealloc_try, free);
+	cJSON_InitHooks(&hooks);
+	if (curl_global_init_mem(CURL_GLOBAL_DEFAULT, xmalloc_lib, free,
+	    xrealloc_lib, xstrdup_lib, xcalloc_lib) != CURLE_OK)
+		msg_fatal("curl_global_init failed");
+}
+
 static struct event_base *
 loop_new(void)
 {
@@ -367,8 +388,7 @@ main(int argc, char **argv)
 	/* A file past ulimit -f is one URL's error (EFBIG), not our death. */
 	signal(SIGXFSZ, SIG_IGN);
 	fit_jobs_to_fd_limit(&app.cfg);
-	if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK)
-		msg_fatal("curl_global_init failed");
+	hook_allocators();
 	app.t0 = clock_us();
 	app.base = loop_new();
 	if ((app.input = input_new(app.base, &app.cfg)) == NULL)

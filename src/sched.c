@@ -71,6 +71,9 @@ struct sched {
 	TAILQ_HEAD(, task)	 live;		/* admitted, not yet done */
 	TAILQ_HEAD(, task)	 ready;		/* woken, to be stepped */
 	size_t			 nlive;
+	unsigned		 shortages;	/* allocations failed, seen */
+	size_t			 lookahead;	/* SCHED_LOOKAHEAD, or -j once
+						   memory ran out */
 	uint64_t		 next_index;
 	int			 input_done;
 	int			 stopping;	/* no more admission */
@@ -97,6 +100,7 @@ sched_new(struct event_base *base, const struct config *cfg,
 	if ((s->kick = event_new(base, -1, 0, sched_kick_cb, s)) == NULL)
 		msg_fatal("cannot create the scheduler's event");
 	sema_init(&s->jobs, cfg->jobs);
+	s->lookahead = SCHED_LOOKAHEAD;
 	if (cfg->per_host > 0)
 		s->hosts = hosts_new(cfg->per_host);
 	if (cfg->pace_us > 0 &&
@@ -159,7 +163,7 @@ sched_config(const struct sched *s)
 unsigned
 sched_in_flight(const struct sched *s)
 {
-	return s->cfg->jobs - sema_available(&s->jobs);
+	return sema_held(&s->jobs);
 }
 
 /*
@@ -460,6 +464,32 @@ sched_admit_line(struct sched *s, const struct line *ln)
 	task_step(t);
 }
 
+/*
+ * Memory ran out since the last look: -j drops to half of what runs now,
+ * so fewer transfers share what there is, and stays there (ulimit -v and
+ * RLIMIT_DATA do not move); so do the tasks read ahead, which hold memory
+ * too.  Otherwise the reserve is taken again as soon as there is room.
+ */
+static void
+sched_mind_memory(struct sched *s)
+{
+	unsigned	n = xmalloc_shortages(), running, cap;
+
+	if (n == s->shortages) {
+		xmalloc_reserve();
+		return;
+	}
+	s->shortages = n;
+	if ((running = sched_in_flight(s)) == 0)
+		return;		/* writing results: fewer transfers won't help */
+	cap = sema_shrink(&s->jobs, running / 2);
+	xfer_shrink(s->xfer, cap);
+	if (s->lookahead > cap)
+		s->lookahead = cap;
+	msg_warn("memory ran out with %u transfers running; going on with "
+	    "at most %u", running, cap);
+}
+
 /* 1 if the batch ran out while more could be admitted at once. */
 static int
 sched_admit(struct sched *s)
@@ -470,8 +500,9 @@ sched_admit(struct sched *s)
 	for (n = 0; n < SCHED_ADMIT_BATCH; n++) {
 		if (s->stopping || s->input_done || s->aborted)
 			return 0;
+		sched_mind_memory(s);
 		if (sema_available(&s->jobs) == 0 ||
-		    s->nlive - sched_in_flight(s) >= SCHED_LOOKAHEAD ||
+		    s->nlive - sched_in_flight(s) >= s->lookahead ||
 		    !sink_has_room(s->sink, s->next_index))
 			return 0;
 		switch (input_next(s->input, &ln)) {
@@ -506,6 +537,8 @@ sched_kick_cb(evutil_socket_t fd, short what, void *arg)
 
 	(void)fd;
 	(void)what;
+	/* Before the tasks woken by failures give back their permits. */
+	sched_mind_memory(s);
 	while (!s->aborted && (t = TAILQ_FIRST(&s->ready)) != NULL) {
 		TAILQ_REMOVE(&s->ready, t, ready);
 		t->on_ready = 0;

@@ -18,6 +18,8 @@ struct sema_waiter {
 
 struct sema {
 	unsigned			avail;
+	unsigned			held;
+	unsigned			retiring;	/* dropped when released */
 	TAILQ_HEAD(, sema_waiter)	waiters;
 };
 
@@ -25,11 +27,18 @@ void	sema_init(struct sema *, unsigned);
 int	sema_acquire(struct sema *, struct sema_waiter *);
 void	sema_release(struct sema *);
 void	sema_cancel(struct sema_waiter *);
+unsigned sema_shrink(struct sema *, unsigned);
 
 static inline unsigned
 sema_available(const struct sema *s)
 {
 	return s->avail;
+}
+
+static inline unsigned
+sema_held(const struct sema *s)
+{
+	return s->held;
 }
 
 #endif

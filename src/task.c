@@ -301,6 +301,7 @@ task_rewind(struct task *t)
 	free(t->io_error);
 	t->io_error = NULL;
 	t->retry_after = 0;
+	t->out_of_memory = 0;
 	result_retry(&t->res);
 }
 
@@ -318,6 +319,22 @@ task_backoff_cb(evutil_socket_t fd, short what, void *arg)
 }
 
 /*
+ * Failed for lack of memory: -j is lower now, so it goes again whatever
+ * --retries says, twice at most, unless it may have sent a body or a
+ * method that must not be repeated.
+ */
+static int
+task_memory_retry(struct task *t)
+{
+	if (!t->out_of_memory || t->memory_retries >= TASK_MEMORY_RETRIES ||
+	    t->data != NULL || (t->method != NULL &&
+	    strcmp(t->method, "GET") != 0 && strcmp(t->method, "HEAD") != 0))
+		return 0;
+	t->memory_retries++;
+	return 1;
+}
+
+/*
  * A transient failure with attempts left waits and goes again, holding
  * no permit meanwhile.  Not when the wait would outlast --deadline or the
  * server asks for too long a wait: the failure is then the result.
@@ -328,11 +345,17 @@ task_retry(struct task *t)
 	const struct config	*cfg = sched_config(t->sched);
 	int64_t			 delay;
 
-	if ((unsigned)t->res.attempts > cfg->retries || !task_transient(t) ||
-	    sched_stopping(t->sched))
+	if (sched_stopping(t->sched))
 		return 0;
-	delay = retry_delay_us((unsigned)t->res.attempts, t->retry_after,
-	    sched_random(t->sched));
+	if (task_memory_retry(t))
+		delay = retry_delay_us((unsigned)t->memory_retries, 0,
+		    sched_random(t->sched));
+	else if ((unsigned)t->res.attempts > cfg->retries ||
+	    !task_transient(t))
+		return 0;
+	else
+		delay = retry_delay_us((unsigned)t->res.attempts,
+		    t->retry_after, sched_random(t->sched));
 	if (delay < 0 || !sched_before_deadline(t->sched, clock_us() + delay))
 		return 0;
 	msg_debug("#%llu %s: %s; attempt %d in %.3f s",

@@ -32,6 +32,7 @@ enum task_state {
 };
 
 #define TASK_ERRBUF	256	/* libcurl's CURL_ERROR_SIZE */
+#define TASK_MEMORY_RETRIES 2	/* attempts again after running out */
 
 /* Known from a hop's first body bytes: whether the output takes them. */
 enum hop_body {
@@ -73,6 +74,8 @@ struct task {
 	int			 stopped;	/* the body was cut on purpose */
 	uint64_t		 decode_left;	/* of --max-decoded, this hop */
 	int			 over_decoded;	/* past --max-decoded */
+	int			 out_of_memory;	/* this attempt's failure */
+	int			 memory_retries; /* of TASK_MEMORY_RETRIES */
 	struct result		 res;
 	struct dns_waiter	 dnsw;
 	struct event		*timer;		/* DNS's time out, or a backoff */

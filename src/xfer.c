@@ -55,6 +55,7 @@ struct xfer {
 	int			 running;
 	CURL			**pool;		/* idle easy handles */
 	size_t			 npool;
+	size_t			 pool_max;	/* -j, or less once short */
 	void			(*done)(struct task *);
 	unsigned long		 curl_resolves;	/* the tripwire */
 	struct curl_slist	*headers;	/* std, then -H */
@@ -69,14 +70,23 @@ struct xfer {
 static void	xfer_drain(struct xfer *);
 static void	xfer_release(struct xfer *, struct task *);
 
+static const struct timeval	xfer_oom_retry = { 0, 10000 };
+
 static void
 xfer_action(struct xfer *x, curl_socket_t fd, int mask)
 {
 	CURLMcode	rc;
 
 	rc = curl_multi_socket_action(x->multi, fd, mask, &x->running);
+	/*
+	 * Out of memory, 7.88 returns before it re-arms its timer, and every
+	 * transfer would wait for an event that never comes: ask again soon.
+	 * The scheduler has seen the shortage.
+	 */
+	if (rc == CURLM_OUT_OF_MEMORY)
+		evtimer_add(x->timer, &xfer_oom_retry);
 	/* BAD_SOCKET: an event for a socket curl already dropped. */
-	if (rc != CURLM_OK && rc != CURLM_BAD_SOCKET)
+	else if (rc != CURLM_OK && rc != CURLM_BAD_SOCKET)
 		msg_fatal("curl_multi_socket_action: %s",
 		    curl_multi_strerror(rc));
 	xfer_drain(x);
@@ -516,6 +526,7 @@ xfer_new(struct event_base *base, const struct config *cfg,
 	x->spool = spool;
 	x->saver = saver;
 	x->pool = xcalloc(cfg->jobs, sizeof *x->pool);
+	x->pool_max = cfg->jobs;
 	x->entries = hosts_new(1);
 	xfer_headers(x, cfg);
 	if ((x->multi = curl_multi_init()) == NULL)
@@ -589,6 +600,20 @@ xfer_easy_defaults(const struct config *c, CURL *e)
 	curl_easy_setopt(e, CURLOPT_NOPROXY, "");
 }
 
+/*
+ * Idle handles and connections keep their buffers: when memory ran out
+ * and -j was lowered, no more of either are kept than the new -j (by
+ * default libcurl keeps four connections per handle it has seen).
+ */
+void
+xfer_shrink(struct xfer *x, size_t max)
+{
+	x->pool_max = max;
+	while (x->npool > max)
+		curl_easy_cleanup(x->pool[--x->npool]);
+	curl_multi_setopt(x->multi, CURLMOPT_MAXCONNECTS, (long)max);
+}
+
 static CURL *
 xfer_easy_get(struct xfer *x)
 {
@@ -597,7 +622,7 @@ xfer_easy_get(struct xfer *x)
 	if (x->npool > 0)
 		return x->pool[--x->npool];
 	if ((e = curl_easy_init()) == NULL)
-		msg_fatal("curl_easy_init failed");
+		return NULL;	/* out of memory: this task's error */
 	xfer_easy_defaults(x->cfg, e);
 	return e;
 }
@@ -621,7 +646,7 @@ xfer_easy_put(struct xfer *x, const struct task *t, CURL *e)
 	}
 	/* An IPv6 literal's task sets none, and t's list is freed now. */
 	curl_easy_setopt(e, CURLOPT_RESOLVE, NULL);
-	if (x->npool < x->cfg->jobs)
+	if (x->npool < x->pool_max)
 		x->pool[x->npool++] = e;
 	else
 		curl_easy_cleanup(e);
@@ -670,8 +695,11 @@ xfer_resolve_forget(struct xfer *x, struct task *t)
 	hosts_put(x->entries, h);
 }
 
-/* Method and body: -X and -d, as redirects have left them. */
-static void
+/*
+ * Method and body: -X and -d, as redirects have left them.  libcurl
+ * copies the method; out of memory, the request would go out as a GET.
+ */
+static CURLcode
 xfer_request(const struct task *t, CURL *e)
 {
 	if (t->data != NULL) {
@@ -679,22 +707,27 @@ xfer_request(const struct task *t, CURL *e)
 		    (curl_off_t)strlen(t->data));
 		curl_easy_setopt(e, CURLOPT_POSTFIELDS, t->data);
 		if (t->method != NULL && strcmp(t->method, "POST") != 0)
-			curl_easy_setopt(e, CURLOPT_CUSTOMREQUEST, t->method);
+			return curl_easy_setopt(e, CURLOPT_CUSTOMREQUEST,
+			    t->method);
 	} else if (t->method != NULL && strcmp(t->method, "HEAD") == 0)
 		curl_easy_setopt(e, CURLOPT_NOBODY, 1L);
 	else if (t->method != NULL && strcmp(t->method, "GET") != 0)
-		curl_easy_setopt(e, CURLOPT_CUSTOMREQUEST, t->method);
+		return curl_easy_setopt(e, CURLOPT_CUSTOMREQUEST, t->method);
+	return CURLE_OK;
 }
 
-static void
+/* Only the options libcurl copies can fail, and only out of memory. */
+static CURLcode
 xfer_setup(struct xfer *x, struct task *t, CURL *e, long budget_ms)
 {
 	const struct config	*c = x->cfg;
 	long			 connect_ms;
+	CURLcode		 rc;
 
 	connect_ms = c->connect_timeout_ms < budget_ms ?
 	    (long)c->connect_timeout_ms : budget_ms;
-	curl_easy_setopt(e, CURLOPT_URL, t->hop_url);
+	if ((rc = curl_easy_setopt(e, CURLOPT_URL, t->hop_url)) != CURLE_OK)
+		return rc;
 	curl_easy_setopt(e, CURLOPT_PRIVATE, t);
 	curl_easy_setopt(e, CURLOPT_ERRORBUFFER, t->errbuf);
 	curl_easy_setopt(e, CURLOPT_WRITEDATA, t);
@@ -717,8 +750,8 @@ xfer_setup(struct xfer *x, struct task *t, CURL *e, long budget_ms)
 	    (t->target.https || c->http_version == 2)));
 	if (t->headers != NULL)
 		buf_reset(t->headers);
-	xfer_request(t, e);
 	xfer_resolve_entry(x, t, e);
+	return xfer_request(t, e);
 }
 
 /* Where this attempt's body is kept (-f body) or saved (-o), emptied. */
@@ -742,7 +775,9 @@ xfer_start(struct xfer *x, struct task *t)
 {
 	CURL		*e;
 	long		 budget_ms;
+	CURLcode	 crc;
 	CURLMcode	 rc;
+	const char	*why;
 
 	t->res.bytes = 0;
 	t->res.truncated = 0;
@@ -765,15 +800,24 @@ xfer_start(struct xfer *x, struct task *t)
 		x->done(t);
 		return;
 	}
-	e = xfer_easy_get(x);
-	xfer_setup(x, t, e, budget_ms);
-	t->easy = e;
-	if ((rc = curl_multi_add_handle(x->multi, e)) != CURLM_OK) {
-		result_fail(&t->res, ERR_OTHER, "cannot start: %s",
-		    curl_multi_strerror(rc));
-		xfer_release(x, t);
+	if ((e = xfer_easy_get(x)) == NULL) {
+		t->out_of_memory = 1;
+		result_fail(&t->res, ERR_OTHER, "cannot start: out of memory");
 		x->done(t);
+		return;
 	}
+	t->easy = e;
+	if ((crc = xfer_setup(x, t, e, budget_ms)) != CURLE_OK) {
+		t->out_of_memory = crc == CURLE_OUT_OF_MEMORY;
+		why = curl_easy_strerror(crc);
+	} else if ((rc = curl_multi_add_handle(x->multi, e)) != CURLM_OK) {
+		t->out_of_memory = rc == CURLM_OUT_OF_MEMORY;
+		why = curl_multi_strerror(rc);
+	} else
+		return;
+	result_fail(&t->res, ERR_OTHER, "cannot start: %s", why);
+	xfer_release(x, t);
+	x->done(t);
 }
 
 static enum err_kind
@@ -1019,6 +1063,7 @@ xfer_classify(struct task *t, CURLcode rc)
 			result_fail(r, ERR_HTTP, "HTTP status %ld", r->status);
 		return;
 	}
+	t->out_of_memory = rc == CURLE_OUT_OF_MEMORY;
 	kind = rc == CURLE_RECV_ERROR ? xfer_recv_kind(t->errbuf) :
 	    xfer_err_kind(rc);
 	result_fail(r, kind, "%s", t->errbuf[0] != '\0' ? t->errbuf :

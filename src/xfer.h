@@ -6,6 +6,8 @@
 #ifndef COFETCH_XFER_H
 #define COFETCH_XFER_H
 
+#include <stddef.h>
+
 struct event_base;
 struct config;
 struct saver;
@@ -16,6 +18,7 @@ struct xfer	*xfer_new(struct event_base *, const struct config *,
 		    void (*)(struct task *), struct spool *, struct saver *);
 void		 xfer_free(struct xfer *);
 void		 xfer_start(struct xfer *, struct task *);
+void		 xfer_shrink(struct xfer *, size_t);
 void		 xfer_abort(struct xfer *, struct task *);
 void		 xfer_keep(struct task *);
 unsigned long	 xfer_curl_resolves(const struct xfer *);

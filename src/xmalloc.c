@@ -1,6 +1,7 @@
 /*
- * xmalloc.c: allocation wrappers that abort with the size on failure, so
- * callers never check.
+ * xmalloc.c: allocation wrappers, and the reserve that turns running out
+ * of memory into failed transfers and a lower -j instead of a crash (see
+ * xmalloc.h).
  */
 #include "config.h"
 
@@ -10,20 +11,152 @@
 #include "msg.h"
 #include "xmalloc.h"
 
-static void
-xmalloc_fail(size_t size)
+/*
+ * The reserve: blocks small enough to come from the heap, so what tasks
+ * free can fill it again block by block, and together big enough for the
+ * results of a few thousand transfers failing at once.
+ */
+#define RESERVE_BLOCK	(4u << 10)
+#define RESERVE_BLOCKS	256
+
+static void	*reserve[RESERVE_BLOCKS];
+static unsigned	 reserve_held;
+static unsigned	 shortages;
+
+/*
+ * Takes back what is missing of the reserve, as far as it can: 1 if it is
+ * whole.  Plain malloc, so a failure here is no shortage, just not yet.
+ */
+int
+xmalloc_reserve(void)
 {
-	msg_fatal("out of memory (%zu bytes)", size);
+	while (reserve_held < RESERVE_BLOCKS &&
+	    (reserve[reserve_held] = malloc(RESERVE_BLOCK)) != NULL)
+		reserve_held++;
+	return reserve_held == RESERVE_BLOCKS;
+}
+
+/* How many allocations have failed so far; the scheduler watches it. */
+unsigned
+xmalloc_shortages(void)
+{
+	return shortages;
+}
+
+/* One of ours failed: give back a block, 1 if that is worth a retry. */
+static int
+xmalloc_shortage(void)
+{
+	shortages++;
+	if (reserve_held == 0)
+		return 0;
+	free(reserve[--reserve_held]);
+	return 1;
+}
+
+/*
+ * The libraries get nothing once half the reserve is gone: the rest is
+ * for writing results, and libcurl starting a thousand connections in one
+ * call would use it all up.  One transfer, query or line fails instead,
+ * and the scheduler lowers -j.
+ */
+static int
+xmalloc_lib_may(void)
+{
+	if (reserve_held >= RESERVE_BLOCKS / 2)
+		return 1;
+	xmalloc_reserve();
+	if (reserve_held >= RESERVE_BLOCKS / 2)
+		return 1;
+	shortages++;
+	return 0;
+}
+
+void *
+xmalloc_try(size_t size)
+{
+	void	*p;
+
+	if (size == 0)
+		size = 1;
+	while ((p = malloc(size)) == NULL && xmalloc_shortage())
+		;
+	return p;
+}
+
+/* realloc(p, 0) may free p; nobody here means that, so it asks for 1. */
+void *
+xrealloc_try(void *old, size_t size)
+{
+	void	*p;
+
+	if (size == 0)
+		size = 1;
+	while ((p = realloc(old, size)) == NULL && xmalloc_shortage())
+		;
+	return p;
+}
+
+void *
+xmalloc_lib(size_t size)
+{
+	void	*p;
+
+	if (!xmalloc_lib_may())
+		return NULL;
+	if ((p = malloc(size)) == NULL)
+		shortages++;
+	return p;
+}
+
+void *
+xcalloc_lib(size_t n, size_t size)
+{
+	void	*p;
+
+	if (!xmalloc_lib_may())
+		return NULL;
+	if ((p = calloc(n, size)) == NULL)
+		shortages++;
+	return p;
+}
+
+void *
+xrealloc_lib(void *old, size_t size)
+{
+	void	*p;
+
+	if (size > 0 && !xmalloc_lib_may())
+		return NULL;
+	if ((p = realloc(old, size)) == NULL && size > 0)
+		shortages++;
+	return p;
+}
+
+char *
+xstrdup_lib(const char *s)
+{
+	char	*p;
+
+	if (!xmalloc_lib_may())
+		return NULL;
+	if ((p = strdup(s)) == NULL)
+		shortages++;
+	return p;
+}
+
+static void *
+xmalloc_sure(void *p, size_t size)
+{
+	if (p == NULL)
+		msg_fatal("out of memory (%zu bytes)", size);
+	return p;
 }
 
 void *
 xmalloc(size_t size)
 {
-	void	*p;
-
-	if ((p = malloc(size == 0 ? 1 : size)) == NULL)
-		xmalloc_fail(size);
-	return p;
+	return xmalloc_sure(xmalloc_try(size), size);
 }
 
 void *
@@ -31,19 +164,17 @@ xcalloc(size_t n, size_t size)
 {
 	void	*p;
 
-	if ((p = calloc(n == 0 ? 1 : n, size == 0 ? 1 : size)) == NULL)
-		xmalloc_fail(n * size);
-	return p;
+	if (n == 0 || size == 0)
+		n = size = 1;
+	while ((p = calloc(n, size)) == NULL && xmalloc_shortage())
+		;
+	return xmalloc_sure(p, n * size);
 }
 
 void *
 xrealloc(void *old, size_t size)
 {
-	void	*p;
-
-	if ((p = realloc(old, size == 0 ? 1 : size)) == NULL)
-		xmalloc_fail(size);
-	return p;
+	return xmalloc_sure(xrealloc_try(old, size), size);
 }
 
 /* A copy with a terminating NUL, whatever bytes (NULs included) it holds. */

@@ -72,6 +72,39 @@ else
 	for i in 1 2 3 4; do ok "# skip out of descriptors: no prlimit"; done
 fi
 
+# Out of memory mid-run: ulimit -v at what cofetch maps with one transfer
+# running plus 32 MiB, where -j 2000 needs about 90.  -j comes down, the
+# tasks that failed for it go again, every URL gets one result, and there
+# is no crash.  ASan's shadow memory cannot live under ulimit -v.
+if [ "$SANITIZED" = 1 ]; then
+	for i in 1 2 3 4 5 6; do ok "# skip out of memory: sanitized build"; done
+else
+	reset_stats
+	"$COFETCH" -q "$HTTP/delay/5000" >/dev/null &
+	pid=$!
+	one_running() { [ "$(stat inflight)" -ge 1 ]; }
+	wait_for 10 one_running
+	base=$(awk '$1 == "VmPeak:" { print $2 }' "/proc/$pid/status")
+	kill "$pid"
+	wait "$pid"
+	seq 4000 | sed "s|^|$HTTP/delay/200?n=|" >"$TMP/oom.txt"
+	(ulimit -v $((base + 32768)) && "$COFETCH" -q -j 2000 -f json \
+	    -i "$TMP/oom.txt" >"$TMP/oom.out" 2>"$TMP/oom.err")
+	check "out of memory mid-run: no crash (exit $?)" test $? -le 1
+	check "...says -j came down" grep -q \
+	    'memory ran out with [0-9]* transfers running; going on with at most' \
+	    "$TMP/oom.err"
+	check "...valid JSON Lines" valid_jsonl "$TMP/oom.out"
+	check_eq "...one result per URL" "4000 4000" \
+	    "$(wc -l <"$TMP/oom.out") $(jq .index "$TMP/oom.out" | sort -u |
+	    wc -l)"
+	check "...tasks that ran out went again" jq -se \
+	    'map(select(.attempts > 1)) | length > 0' "$TMP/oom.out"
+	check "...at most a tenth failed, each for memory" jq -se \
+	    'map(select(.error)) | length <= 400 and
+	    all(.message | test("memory"; "i"))' "$TMP/oom.out"
+fi
+
 # -v: the settings, then one line per finished task, on stderr only.
 "$COFETCH" -v -j 3 "$HTTP/status/200" "$HTTP/status/404" >"$TMP/v.out" \
     2>"$TMP/v.err"

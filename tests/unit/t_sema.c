@@ -1,6 +1,7 @@
 /*
  * t_sema.c: the FIFO semaphore: permits up to the count, waiters granted
- * in arrival order, a cancelled waiter skipped.
+ * in arrival order, a cancelled waiter skipped, and shrinking: free
+ * permits go at once, held ones as they come back, and never below one.
  */
 #include <stddef.h>
 
@@ -55,5 +56,26 @@ main(void)
 	sema_release(&s);
 	CHECK("newcomer cannot jump the queue",
 	    sema_acquire(&s, &w[2].w) == 0);
+	ngranted = 0;
+	sema_init(&s, 4);
+	for (i = 0; i < 3; i++)
+		sema_acquire(&s, &w[i].w);
+	CHECK("shrink says how many are left", sema_shrink(&s, 2) == 2);
+	CHECK("shrink takes the free permit", sema_available(&s) == 0 &&
+	    sema_held(&s) == 3);
+	CHECK("shrunk: a newcomer waits", sema_acquire(&s, &w[3].w) == 0);
+	sema_release(&s);
+	CHECK("the first permit back is retired", ngranted == 0 &&
+	    sema_held(&s) == 2);
+	sema_release(&s);
+	CHECK("the next goes to the waiter", ngranted == 1 &&
+	    granted[0] == 3 && sema_held(&s) == 2);
+	CHECK("shrinking to more is nothing", sema_shrink(&s, 8) == 2 &&
+	    sema_available(&s) == 0);
+	sema_shrink(&s, 0);
+	sema_release(&s);
+	sema_release(&s);
+	CHECK("never below one permit", sema_available(&s) == 1 &&
+	    sema_held(&s) == 0);
 	return unit_done("t_sema");
 }
