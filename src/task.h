@@ -20,6 +20,7 @@
 struct event;
 struct request_line;
 struct sched;
+struct xfer_shard;
 
 enum task_state {
 	TS_QUEUED,		/* admitted: waiting for its permits */
@@ -81,6 +82,7 @@ struct task {
 	struct event		*timer;		/* DNS's time out, or a backoff */
 	int64_t			 retry_after;	/* seconds the response asked */
 	void			*easy;		/* CURL *, owned by xfer */
+	struct xfer_shard	*shard;		/* the multi handle it is in */
 	void			*resolve;	/* curl_slist, owned by xfer */
 	struct host		*resolve_entry;	/* its host:port, xfer's */
 	void			*hop_headers;	/* curl_slist for jsonl's, xfer's */

@@ -47,12 +47,30 @@
 
 _Static_assert(TASK_ERRBUF >= CURL_ERROR_SIZE, "task errbuf too small");
 
-struct xfer {
-	struct event_base	*base;
-	const struct config	*cfg;
+/*
+ * libcurl 7.88 walks a multi handle's whole connection cache when a
+ * transfer ends, so one multi handle with 10,000 transfers spends its time
+ * there.  Past XFER_SHARD_MAX transfers they are spread over several, each
+ * with its own timer, socket events and DNS entries (CURLOPT_RESOLVE lands
+ * in the multi handle's cache); a new transfer goes to the least busy.
+ */
+#define XFER_SHARD_MAX	1000
+
+struct xfer_shard {
+	struct xfer		*x;
 	CURLM			*multi;
 	struct event		*timer;
 	int			 running;
+	unsigned		 added;		/* easy handles in it */
+	struct hosts		*entries;	/* live libcurl DNS entries */
+	struct curl_slist	*forget;	/* -host:port no task needs now */
+};
+
+struct xfer {
+	struct event_base	*base;
+	const struct config	*cfg;
+	struct xfer_shard	*shards;
+	size_t			 nshards;
 	CURL			**pool;		/* idle easy handles */
 	size_t			 npool;
 	size_t			 pool_max;	/* -j, or less once short */
@@ -61,35 +79,33 @@ struct xfer {
 	struct curl_slist	*headers;	/* std, then -H */
 	struct curl_slist	*headers_foreign; /* without credentials */
 	char			*std[2];	/* User-Agent, Accept-Encoding */
-	struct hosts		*entries;	/* live libcurl DNS entries */
-	struct curl_slist	*forget;	/* -host:port no task needs now */
 	struct spool		*spool;		/* -f body: bodies held here */
 	struct saver		*saver;		/* -o: bodies saved here */
 };
 
-static void	xfer_drain(struct xfer *);
+static void	xfer_drain(struct xfer_shard *);
 static void	xfer_release(struct xfer *, struct task *);
 
 static const struct timeval	xfer_oom_retry = { 0, 10000 };
 
 static void
-xfer_action(struct xfer *x, curl_socket_t fd, int mask)
+xfer_action(struct xfer_shard *sh, curl_socket_t fd, int mask)
 {
 	CURLMcode	rc;
 
-	rc = curl_multi_socket_action(x->multi, fd, mask, &x->running);
+	rc = curl_multi_socket_action(sh->multi, fd, mask, &sh->running);
 	/*
 	 * Out of memory, 7.88 returns before it re-arms its timer, and every
 	 * transfer would wait for an event that never comes: ask again soon.
 	 * The scheduler has seen the shortage.
 	 */
 	if (rc == CURLM_OUT_OF_MEMORY)
-		evtimer_add(x->timer, &xfer_oom_retry);
+		evtimer_add(sh->timer, &xfer_oom_retry);
 	/* BAD_SOCKET: an event for a socket curl already dropped. */
 	else if (rc != CURLM_OK && rc != CURLM_BAD_SOCKET)
 		msg_fatal("curl_multi_socket_action: %s",
 		    curl_multi_strerror(rc));
-	xfer_drain(x);
+	xfer_drain(sh);
 }
 
 static void
@@ -120,16 +136,16 @@ static int
 xfer_socket_cb(CURL *easy, curl_socket_t fd, int what, void *arg,
     void *sockp)
 {
-	struct xfer	*x = arg;
-	struct event	*ev = sockp;
-	short		 flags = EV_PERSIST;
+	struct xfer_shard	*sh = arg;
+	struct event		*ev = sockp;
+	short			 flags = EV_PERSIST;
 
 	(void)easy;
 	if (what == CURL_POLL_REMOVE) {
 		/* The socket may live on in the connection cache. */
 		if (ev != NULL) {
 			event_free(ev);
-			curl_multi_assign(x->multi, fd, NULL);
+			curl_multi_assign(sh->multi, fd, NULL);
 		}
 		return 0;
 	}
@@ -138,12 +154,13 @@ xfer_socket_cb(CURL *easy, curl_socket_t fd, int what, void *arg,
 	if (what & CURL_POLL_OUT)
 		flags |= EV_WRITE;
 	if (ev == NULL) {
-		if ((ev = event_new(x->base, fd, flags, xfer_io_cb, x)) == NULL)
+		if ((ev = event_new(sh->x->base, fd, flags, xfer_io_cb, sh)) ==
+		    NULL)
 			msg_fatal("cannot create a socket event");
-		curl_multi_assign(x->multi, fd, ev);
+		curl_multi_assign(sh->multi, fd, ev);
 	} else {
 		event_del(ev);
-		event_assign(ev, x->base, fd, flags, xfer_io_cb, x);
+		event_assign(ev, sh->x->base, fd, flags, xfer_io_cb, sh);
 	}
 	event_add(ev, NULL);
 	return 0;
@@ -153,16 +170,16 @@ xfer_socket_cb(CURL *easy, curl_socket_t fd, int what, void *arg,
 static int
 xfer_set_timer_cb(CURLM *multi, long ms, void *arg)
 {
-	struct xfer	*x = arg;
-	struct timeval	 tv;
+	struct xfer_shard	*sh = arg;
+	struct timeval		 tv;
 
 	(void)multi;
 	if (ms < 0) {
-		evtimer_del(x->timer);
+		evtimer_del(sh->timer);
 		return 0;
 	}
 	tv = clock_timeval((int64_t)ms * 1000);
-	evtimer_add(x->timer, &tv);
+	evtimer_add(sh->timer, &tv);
 	return 0;
 }
 
@@ -512,12 +529,29 @@ xfer_headers(struct xfer *x, const struct config *cfg)
 	}
 }
 
+static void
+xfer_shard_init(struct xfer *x, struct xfer_shard *sh)
+{
+	sh->x = x;
+	sh->entries = hosts_new(1);
+	if ((sh->multi = curl_multi_init()) == NULL)
+		msg_fatal("curl_multi_init failed");
+	if ((sh->timer = evtimer_new(x->base, xfer_timer_cb, sh)) == NULL)
+		msg_fatal("cannot create curl's timer");
+	curl_multi_setopt(sh->multi, CURLMOPT_SOCKETFUNCTION, xfer_socket_cb);
+	curl_multi_setopt(sh->multi, CURLMOPT_SOCKETDATA, sh);
+	curl_multi_setopt(sh->multi, CURLMOPT_TIMERFUNCTION,
+	    xfer_set_timer_cb);
+	curl_multi_setopt(sh->multi, CURLMOPT_TIMERDATA, sh);
+}
+
 /* spool (-f body) and saver (-o) are the caller's, and may be NULL. */
 struct xfer *
 xfer_new(struct event_base *base, const struct config *cfg,
     void (*done)(struct task *), struct spool *spool, struct saver *saver)
 {
 	struct xfer	*x;
+	size_t		 i;
 
 	x = xcalloc(1, sizeof *x);
 	x->base = base;
@@ -527,16 +561,11 @@ xfer_new(struct event_base *base, const struct config *cfg,
 	x->saver = saver;
 	x->pool = xcalloc(cfg->jobs, sizeof *x->pool);
 	x->pool_max = cfg->jobs;
-	x->entries = hosts_new(1);
 	xfer_headers(x, cfg);
-	if ((x->multi = curl_multi_init()) == NULL)
-		msg_fatal("curl_multi_init failed");
-	if ((x->timer = evtimer_new(base, xfer_timer_cb, x)) == NULL)
-		msg_fatal("cannot create curl's timer");
-	curl_multi_setopt(x->multi, CURLMOPT_SOCKETFUNCTION, xfer_socket_cb);
-	curl_multi_setopt(x->multi, CURLMOPT_SOCKETDATA, x);
-	curl_multi_setopt(x->multi, CURLMOPT_TIMERFUNCTION, xfer_set_timer_cb);
-	curl_multi_setopt(x->multi, CURLMOPT_TIMERDATA, x);
+	x->nshards = (cfg->jobs + XFER_SHARD_MAX - 1) / XFER_SHARD_MAX;
+	x->shards = xcalloc(x->nshards, sizeof *x->shards);
+	for (i = 0; i < x->nshards; i++)
+		xfer_shard_init(x, &x->shards[i]);
 	return x;
 }
 
@@ -544,15 +573,20 @@ xfer_new(struct event_base *base, const struct config *cfg,
 void
 xfer_free(struct xfer *x)
 {
+	size_t	i;
+
 	while (x->npool > 0)
 		curl_easy_cleanup(x->pool[--x->npool]);
-	/* May call the socket callback for cached connections. */
-	curl_multi_cleanup(x->multi);
-	event_free(x->timer);
+	for (i = 0; i < x->nshards; i++) {
+		/* May call the socket callback for cached connections. */
+		curl_multi_cleanup(x->shards[i].multi);
+		event_free(x->shards[i].timer);
+		curl_slist_free_all(x->shards[i].forget);
+		hosts_free(x->shards[i].entries);
+	}
+	free(x->shards);
 	curl_slist_free_all(x->headers);
 	curl_slist_free_all(x->headers_foreign);
-	curl_slist_free_all(x->forget);
-	hosts_free(x->entries);
 	free(x->std[0]);
 	free(x->std[1]);
 	free(x->pool);
@@ -608,10 +642,14 @@ xfer_easy_defaults(const struct config *c, CURL *e)
 void
 xfer_shrink(struct xfer *x, size_t max)
 {
+	size_t	i;
+
 	x->pool_max = max;
 	while (x->npool > max)
 		curl_easy_cleanup(x->pool[--x->npool]);
-	curl_multi_setopt(x->multi, CURLMOPT_MAXCONNECTS, (long)max);
+	for (i = 0; i < x->nshards; i++)
+		curl_multi_setopt(x->shards[i].multi, CURLMOPT_MAXCONNECTS,
+		    (long)(max / x->nshards + 1));
 }
 
 static CURL *
@@ -663,17 +701,17 @@ xfer_easy_put(struct xfer *x, const struct task *t, CURL *e)
  * only once no live transfer uses its host:port.
  */
 static void
-xfer_resolve_entry(struct xfer *x, struct task *t, CURL *e)
+xfer_resolve_entry(struct xfer_shard *sh, struct task *t, CURL *e)
 {
 	const struct url_target	*to = task_connects_to(t);
 
 	if (t->dnsw.addrs == NULL)
 		return;		/* an IPv6 literal: libcurl connects as is */
 	/* libcurl keeps the pointer: the list lives until the transfer ends. */
-	t->resolve = xfer_slist_addf(x->forget, "%s:%ld:%s", to->host,
+	t->resolve = xfer_slist_addf(sh->forget, "%s:%ld:%s", to->host,
 	    to->port, t->dnsw.addrs);
-	x->forget = NULL;
-	t->resolve_entry = hosts_get(x->entries, to->host, to->port);
+	sh->forget = NULL;
+	t->resolve_entry = hosts_get(sh->entries, to->host, to->port);
 	curl_easy_setopt(e, CURLOPT_RESOLVE, t->resolve);
 }
 
@@ -682,7 +720,7 @@ xfer_resolve_entry(struct xfer *x, struct task *t, CURL *e)
  * start drops the entry from libcurl's cache.
  */
 static void
-xfer_resolve_forget(struct xfer *x, struct task *t)
+xfer_resolve_forget(struct xfer_shard *sh, struct task *t)
 {
 	struct host	*h = t->resolve_entry;
 
@@ -690,9 +728,9 @@ xfer_resolve_forget(struct xfer *x, struct task *t)
 		return;
 	t->resolve_entry = NULL;
 	if (h->refs == 1)
-		x->forget = xfer_slist_addf(x->forget, "-%s:%ld", h->name,
+		sh->forget = xfer_slist_addf(sh->forget, "-%s:%ld", h->name,
 		    h->port);
-	hosts_put(x->entries, h);
+	hosts_put(sh->entries, h);
 }
 
 /*
@@ -750,7 +788,7 @@ xfer_setup(struct xfer *x, struct task *t, CURL *e, long budget_ms)
 	    (t->target.https || c->http_version == 2)));
 	if (t->headers != NULL)
 		buf_reset(t->headers);
-	xfer_resolve_entry(x, t, e);
+	xfer_resolve_entry(t->shard, t, e);
 	return xfer_request(t, e);
 }
 
@@ -767,6 +805,18 @@ xfer_body_begin(struct xfer *x, struct task *t)
 		save_begin(x->saver, t->file, t->res.index, t->url);
 	}
 	return t->file != NULL ? save_truncate(t->file) : 0;
+}
+
+static struct xfer_shard *
+xfer_shard_pick(struct xfer *x)
+{
+	struct xfer_shard	*best = &x->shards[0];
+	size_t			 i;
+
+	for (i = 1; i < x->nshards; i++)
+		if (x->shards[i].added < best->added)
+			best = &x->shards[i];
+	return best;
 }
 
 /* Starts the task's attempt; its timeout counts from its permit. */
@@ -807,10 +857,13 @@ xfer_start(struct xfer *x, struct task *t)
 		return;
 	}
 	t->easy = e;
+	t->shard = xfer_shard_pick(x);
+	t->shard->added++;
 	if ((crc = xfer_setup(x, t, e, budget_ms)) != CURLE_OK) {
 		t->out_of_memory = crc == CURLE_OUT_OF_MEMORY;
 		why = curl_easy_strerror(crc);
-	} else if ((rc = curl_multi_add_handle(x->multi, e)) != CURLM_OK) {
+	} else if ((rc = curl_multi_add_handle(t->shard->multi, e)) !=
+	    CURLM_OK) {
 		t->out_of_memory = rc == CURLM_OUT_OF_MEMORY;
 		why = curl_multi_strerror(rc);
 	} else
@@ -1101,12 +1154,15 @@ xfer_keep(struct task *t)
 static void
 xfer_release(struct xfer *x, struct task *t)
 {
-	CURL	*e = t->easy;
+	CURL			*e = t->easy;
+	struct xfer_shard	*sh = t->shard;
 
-	curl_multi_remove_handle(x->multi, e);
+	curl_multi_remove_handle(sh->multi, e);
+	sh->added--;
+	t->shard = NULL;
 	xfer_easy_put(x, t, e);
 	t->easy = NULL;
-	xfer_resolve_forget(x, t);
+	xfer_resolve_forget(sh, t);
 	curl_slist_free_all(t->resolve);
 	t->resolve = NULL;
 	curl_slist_free_all(t->hop_headers);
@@ -1114,14 +1170,15 @@ xfer_release(struct xfer *x, struct task *t)
 }
 
 static void
-xfer_drain(struct xfer *x)
+xfer_drain(struct xfer_shard *sh)
 {
+	struct xfer	*x = sh->x;
 	CURLMsg		*m;
 	struct task	*t;
 	char		*priv;
 	int		 left;
 
-	while ((m = curl_multi_info_read(x->multi, &left)) != NULL) {
+	while ((m = curl_multi_info_read(sh->multi, &left)) != NULL) {
 		if (m->msg != CURLMSG_DONE)
 			continue;
 		curl_easy_getinfo(m->easy_handle, CURLINFO_PRIVATE, &priv);

@@ -25,6 +25,19 @@ cf -q -j 200 -i "$TMP/many.txt" >"$TMP/many.out"
 check_eq "200 tasks all ok" 200 "$(grep -c '^200' "$TMP/many.out")"
 check_eq "200 concurrent tasks, one query" 1 "$(queries many.test)"
 
+# -j 2000 runs on two multi handles, each with its own libcurl DNS
+# entries: 3,000 URLs over 100 names (a burst of queries the stub's UDP
+# buffer holds), all served, none resolved by libcurl.
+seq 3000 | awk -v p="$PORT" '{ printf "http://shard%d.test:%s/delay/100?n=%d\n",
+    $1 % 100, p, $1 }' >"$TMP/shards.txt"
+cf -v -j 2000 -f json -i "$TMP/shards.txt" >"$TMP/shards.out" \
+    2>"$TMP/shards.err"
+check_eq "-j 2000 over 100 names: all ok" "3000 null" \
+    "$(jq -r .error "$TMP/shards.out" | sort | uniq -c |
+    awk '{ $1 = $1; print }' | paste -sd' ')"
+check "...libcurl resolved no name itself" grep -q \
+    "libcurl resolved 0 names itself" "$TMP/shards.err"
+
 # TTL 1 s: a request after the TTL ran out asks again.
 cf -q -k -j 1 "http://ttl1-x.test:$PORT/status/200?a" \
     "http://ttl1-x.test:$PORT/delay/1500" \
