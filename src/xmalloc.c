@@ -97,52 +97,40 @@ xrealloc_try(void *old, size_t size)
 	return p;
 }
 
+/* What a library's allocation returned, a failure counted. */
+static void *
+xmalloc_lib_got(void *p)
+{
+	if (p == NULL)
+		shortages++;
+	return p;
+}
+
 void *
 xmalloc_lib(size_t size)
 {
-	void	*p;
-
-	if (!xmalloc_lib_may())
-		return NULL;
-	if ((p = malloc(size)) == NULL)
-		shortages++;
-	return p;
+	return xmalloc_lib_may() ? xmalloc_lib_got(malloc(size)) : NULL;
 }
 
 void *
 xcalloc_lib(size_t n, size_t size)
 {
-	void	*p;
-
-	if (!xmalloc_lib_may())
-		return NULL;
-	if ((p = calloc(n, size)) == NULL)
-		shortages++;
-	return p;
+	return xmalloc_lib_may() ? xmalloc_lib_got(calloc(n, size)) : NULL;
 }
 
+/* realloc(p, 0) frees p and returns NULL: no shortage, always allowed. */
 void *
 xrealloc_lib(void *old, size_t size)
 {
-	void	*p;
-
-	if (size > 0 && !xmalloc_lib_may())
-		return NULL;
-	if ((p = realloc(old, size)) == NULL && size > 0)
-		shortages++;
-	return p;
+	if (size == 0)
+		return realloc(old, size);
+	return xmalloc_lib_may() ? xmalloc_lib_got(realloc(old, size)) : NULL;
 }
 
 char *
 xstrdup_lib(const char *s)
 {
-	char	*p;
-
-	if (!xmalloc_lib_may())
-		return NULL;
-	if ((p = strdup(s)) == NULL)
-		shortages++;
-	return p;
+	return xmalloc_lib_may() ? xmalloc_lib_got(strdup(s)) : NULL;
 }
 
 static void *
