@@ -2,7 +2,7 @@
 # on loopback, offers check helpers that print "ok - name" / "not ok -
 # name", and ends with "NAME: N passed, M failed" (finish).
 #
-# Environment (set by make check): COFETCH, TESTD, UNITDIR, SRCDIR.
+# Environment (set by make check): COFETCH, TESTD, DELAYD, UNITDIR, SRCDIR.
 # SANITIZED=1 (set by scripts/check for the ASan run) relaxes only what
 # sanitizers legitimately change: memory figures and speed.
 
@@ -64,6 +64,19 @@ start_testd() {
 	PORT=$(awk '$1 == "http" { print $2 }' "$TMP/ports")
 	HTTPS_PORT=$(awk '$1 == "https" { print $2 }' "$TMP/ports")
 	DNS=127.0.0.1:$(awk '$1 == "dns" { print $2 }' "$TMP/ports")
+}
+
+# start_delayd: the latency server of scripts/bench; $DELAY is its URL.
+start_delayd() {
+	"${DELAYD:?DELAYD must name the latency server}" -p "$TMP/delay.port" \
+	    -l 900 &
+	SERVER_PIDS="$SERVER_PIDS $!"
+	if ! wait_for 10 test -s "$TMP/delay.port"; then
+		echo "Bail out! the latency server did not start"
+		exit 1
+	fi
+	DELAY=http://127.0.0.1:$(awk '$1 == "delay" { print $2 }' \
+	    "$TMP/delay.port")
 }
 
 # make_cert: a self-signed certificate for the test names and 127.0.0.1,

@@ -26,6 +26,29 @@ else
 	ok "# skip -j 10000"
 fi
 
+# The latency server of scripts/bench answers /delay/MS after MS, and
+# anything else 404 at once.
+start_delayd
+"$COFETCH" -q -k -f json "$DELAY/delay/50" "$DELAY/nope" >"$TMP/delayd.json"
+check_eq "latency server: /delay/50 is 200 after 50 ms, /nope is 404" \
+    "200 true 14|404" "$(jq -r 'if .index == 0 then
+	"\(.status) \(.time.total >= 0.05) \(.bytes)" else .status end' \
+    "$TMP/delayd.json" | paste -sd'|')"
+
+# W5's shape: 20,000 URLs of /delay/100 at -j 10000, one result each, all
+# ok, none sooner than its delay.
+jobs=10000
+if [ "$(ulimit -Hn)" != unlimited ] && [ "$(ulimit -Hn)" -lt 10100 ]; then
+	jobs=$(( $(ulimit -Hn) - 100 ))
+fi
+seq 20000 | sed "s|^|$DELAY/delay/100?n=|" >"$TMP/w5.txt"
+"$COFETCH" -q -j "$jobs" -f json -i "$TMP/w5.txt" >"$TMP/w5.json"
+check_eq "20,000 URLs at -j $jobs: one ok result each, none under 100 ms" \
+    "20000 20000 20000 0" "$(jq -s '[length, ([.[] | .index] | unique |
+	length), ([.[] | select(.ok)] | length),
+	([.[] | select(.time.total < 0.1)] | length)] | join(" ")' \
+    "$TMP/w5.json" | tr -d '"')"
+
 # Failures give their permit back: 20 refused connections at -j 2 end.
 seq 20 | sed 's|^|http://127.0.0.1:1/?n=|' >"$TMP/refused.txt"
 echo "$HTTP/status/200" >>"$TMP/refused.txt"

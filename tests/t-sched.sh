@@ -77,8 +77,11 @@ ms=$(( $(now_ms) - start ))
 check_eq "--rate 20: all 40 ok" 40 "$(jq -r 'select(.ok)' "$TMP/rate.jsonl" | jq -s length)"
 check_range "--rate 20 over 40 URLs takes about 2 s" 1900 3000 "$ms"
 curl -s "$HTTP/stats/arrivals" >"$TMP/arrivals.json"
+# Starts exactly 50 ms apart put the 1st and the 21st exactly 1 s apart,
+# so a first request that also had to connect can land the 21st inside
+# its second by the server's clock: the window allows 40 ms of such jitter.
 check_range "--rate 20: at most 20 arrive in any second (server's clock)" \
-    1 20 "$(jq '[.[] as $t | [.[] | select(. >= $t and . < $t + 1000)] |
+    1 20 "$(jq '[.[] as $t | [.[] | select(. >= $t and . < $t + 960)] |
     length] | max' "$TMP/arrivals.json")"
 check_range "--rate 20: starts at least 45 ms apart (no burst)" 45 1000 \
     "$(jq '[range(1; length) as $i | .[$i] - .[$i - 1]] | min' \
