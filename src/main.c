@@ -281,13 +281,6 @@ loop_new(void)
 		msg_fatal("cannot configure the event loop");
 	event_config_set_flag(ec, EVENT_BASE_FLAG_PRECISE_TIMER);
 	event_config_set_flag(ec, EVENT_BASE_FLAG_NOLOCK);
-	/*
-	 * Socket event changes wait for the next epoll_wait, so that a
-	 * socket's delete and re-add on one pass (a kept-alive connection
-	 * going from one transfer to the next) cost one epoll_ctl or none.
-	 * Nothing here dup()s a socket, the one case the changelist gets wrong.
-	 */
-	event_config_set_flag(ec, EVENT_BASE_FLAG_EPOLL_USE_CHANGELIST);
 	base = event_base_new_with_config(ec);
 	event_config_free(ec);
 	if (base == NULL)

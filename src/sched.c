@@ -549,7 +549,6 @@ sched_kick_cb(evutil_socket_t fd, short what, void *arg)
 	more = sched_admit(s);
 	if (s->aborted)
 		return;
-	xfer_flush(s->xfer);
 	if (more || !TAILQ_EMPTY(&s->ready))
 		sched_kick(s);
 	else if (s->nlive == 0 && (s->input_done || s->stopping))

@@ -61,7 +61,6 @@ struct xfer_shard {
 	CURLM			*multi;
 	struct event		*timer;
 	int			 running;
-	int			 fresh;		/* added to since it last ran */
 	unsigned		 added;		/* easy handles in it */
 	struct hosts		*entries;	/* live libcurl DNS entries */
 	struct curl_slist	*forget;	/* -host:port no task needs now */
@@ -867,34 +866,11 @@ xfer_start(struct xfer *x, struct task *t)
 	    CURLM_OK) {
 		t->out_of_memory = rc == CURLM_OUT_OF_MEMORY;
 		why = curl_multi_strerror(rc);
-	} else {
-		t->shard->fresh = 1;
+	} else
 		return;
-	}
 	result_fail(&t->res, ERR_OTHER, "cannot start: %s", why);
 	xfer_release(x, t);
 	x->done(t);
-}
-
-/*
- * Runs the transfers started on this loop pass now rather than on curl's
- * 0 ms timer, a pass later: a connection that one transfer handed back to
- * the cache is taken by the next within the same pass, so its socket's
- * events are changed once (libevent's changelist) instead of deleted and
- * added again.  Called by the scheduler after it starts tasks, outside
- * every libcurl callback.
- */
-void
-xfer_flush(struct xfer *x)
-{
-	size_t	i;
-
-	for (i = 0; i < x->nshards; i++) {
-		if (!x->shards[i].fresh)
-			continue;
-		x->shards[i].fresh = 0;
-		xfer_action(&x->shards[i], CURL_SOCKET_TIMEOUT, 0);
-	}
 }
 
 static enum err_kind

@@ -18,7 +18,6 @@ struct xfer	*xfer_new(struct event_base *, const struct config *,
 		    void (*)(struct task *), struct spool *, struct saver *);
 void		 xfer_free(struct xfer *);
 void		 xfer_start(struct xfer *, struct task *);
-void		 xfer_flush(struct xfer *);
 void		 xfer_shrink(struct xfer *, size_t);
 void		 xfer_abort(struct xfer *, struct task *);
 void		 xfer_keep(struct task *);
