@@ -14,12 +14,13 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/queue.h>
-#include <sys/resource.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
 #include <event2/event.h>
 #include <event2/listener.h>
+
+#include "serve.h"
 
 #define DELAYD_USAGE	"usage: delayd -p PORTFILE [-l SECONDS]"
 #define REQUEST_MAX	4096		/* a request's head, and pipelined ones */
@@ -50,13 +51,6 @@ struct conn {
 };
 
 static int	conn_next(struct conn *);
-
-static void
-fail(const char *what)
-{
-	fprintf(stderr, "delayd: %s\n", what);
-	exit(1);
-}
 
 static void
 conn_free(struct conn *c)
@@ -226,35 +220,9 @@ accept_cb(struct evconnlistener *l, evutil_socket_t fd, struct sockaddr *sa,
 	c->wr = event_new(d->base, fd, EV_WRITE, conn_write_cb, c);
 	c->timer = evtimer_new(d->base, conn_timer_cb, c);
 	if (c->rd == NULL || c->wr == NULL || c->timer == NULL)
-		fail("out of memory");
+		serve_fail("out of memory");
 	TAILQ_INSERT_TAIL(&d->conns, c, link);
 	event_add(c->rd, NULL);
-}
-
-static void
-stop_cb(evutil_socket_t fd, short what, void *arg)
-{
-	(void)fd;
-	(void)what;
-	event_base_loopexit(arg, NULL);
-}
-
-static void
-write_port(const char *path, evutil_socket_t fd)
-{
-	struct sockaddr_in	sin;
-	socklen_t		len = sizeof sin;
-	char			tmp[4096];
-	FILE			*f;
-
-	if (getsockname(fd, (struct sockaddr *)&sin, &len) != 0)
-		fail("getsockname");
-	snprintf(tmp, sizeof tmp, "%s.tmp", path);
-	if ((f = fopen(tmp, "w")) == NULL)
-		fail("cannot write the port file");
-	fprintf(f, "delay %d\n", ntohs(sin.sin_port));
-	if (fclose(f) != 0 || rename(tmp, path) != 0)
-		fail("cannot write the port file");
 }
 
 int
@@ -263,49 +231,38 @@ main(int argc, char **argv)
 	struct delayd		 d;
 	struct evconnlistener	*l;
 	struct sockaddr_in	 sin;
-	struct event		*life, *term;
-	struct timeval		 tv = { 300, 0 };
-	struct rlimit		 rl;
 	const char		*portfile = NULL;
+	long			 lifetime = 300;
 	int			 ch;
 
 	while ((ch = getopt(argc, argv, "p:l:")) != -1) {
 		if (ch == 'p')
 			portfile = optarg;
 		else if (ch == 'l')
-			tv.tv_sec = atol(optarg);
+			lifetime = atol(optarg);
 		else
-			fail(DELAYD_USAGE);
+			serve_fail(DELAYD_USAGE);
 	}
 	if (portfile == NULL)
-		fail(DELAYD_USAGE);
+		serve_fail(DELAYD_USAGE);
 	signal(SIGPIPE, SIG_IGN);
-	/* A client at -j 10000 needs as many connections at once. */
-	if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur < rl.rlim_max) {
-		rl.rlim_cur = rl.rlim_max;
-		setrlimit(RLIMIT_NOFILE, &rl);
-	}
+	serve_raise_nofile();
 	memset(&d, 0, sizeof d);
 	TAILQ_INIT(&d.conns);
 	memset(&sin, 0, sizeof sin);
 	sin.sin_family = AF_INET;
 	sin.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
 	if ((d.base = event_base_new()) == NULL)
-		fail("event_base_new");
+		serve_fail("event_base_new");
 	/* The kernel caps the backlog at net.core.somaxconn. */
 	l = evconnlistener_new_bind(d.base, accept_cb, &d,
 	    LEV_OPT_CLOSE_ON_FREE | LEV_OPT_REUSEABLE, 65535,
 	    (struct sockaddr *)&sin, sizeof sin);
 	if (l == NULL)
-		fail("cannot bind the delay port");
-	write_port(portfile, evconnlistener_get_fd(l));
-	life = evtimer_new(d.base, stop_cb, d.base);
-	term = evsignal_new(d.base, SIGTERM, stop_cb, d.base);
-	evtimer_add(life, &tv);
-	evsignal_add(term, NULL);
-	event_base_dispatch(d.base);
-	event_free(life);
-	event_free(term);
+		serve_fail("cannot bind the delay port");
+	serve_portfile(portfile, "delay %d\n",
+	    serve_port(evconnlistener_get_fd(l)));
+	serve_loop(d.base, lifetime);
 	evconnlistener_free(l);
 	while (!TAILQ_EMPTY(&d.conns))
 		conn_free(TAILQ_FIRST(&d.conns));

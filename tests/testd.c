@@ -40,7 +40,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/queue.h>
-#include <sys/resource.h>
 #include <sys/socket.h>
 #include <time.h>
 #include <unistd.h>
@@ -60,6 +59,8 @@
 
 #include <zlib.h>
 
+#include "serve.h"
+
 #define HOLD_MAX_MS	120000		/* /stall and /hang give up then */
 #define TESTD_USAGE	"usage: testd -p PORTFILE [-l SECONDS] [-c CERT -k KEY]"
 #define DNS_NAMES_MAX	4096
@@ -75,7 +76,6 @@ struct echo_seen {
 	char	text[1024];
 };
 
-static int	fd_port(int);
 
 struct host_count {
 	char	name[128];
@@ -123,13 +123,6 @@ struct held {
 	long			 elapsed_ms;
 	struct host_count	*host;		/* /hostdelay's */
 };
-
-static void
-fail(const char *what)
-{
-	fprintf(stderr, "testd: %s\n", what);
-	exit(1);
-}
 
 static long
 ms_since(const struct timespec *t0)
@@ -222,12 +215,12 @@ held_new(struct server *srv, struct evhttp_request *req,
 	struct held	*h = calloc(1, sizeof *h);
 
 	if (h == NULL)
-		fail("out of memory");
+		serve_fail("out of memory");
 	h->srv = srv;
 	h->req = req;
 	h->tick = tick;
 	if ((h->timer = evtimer_new(srv->base, held_timer_cb, h)) == NULL)
-		fail("evtimer_new");
+		serve_fail("evtimer_new");
 	held_arm(h, first_ms);
 	return h;
 }
@@ -413,7 +406,7 @@ bomb_deflate(z_stream *z, const unsigned char *in, size_t n, int flush,
 	z->avail_out = (uInt)cap;
 	if (deflate(z, flush) == Z_STREAM_ERROR || z->avail_in != 0 ||
 	    z->avail_out == 0)
-		fail("cannot make the gzip bomb");
+		serve_fail("cannot make the gzip bomb");
 	return cap - z->avail_out;
 }
 
@@ -427,18 +420,18 @@ bomb_parts(void)
 	if (zeros != NULL)
 		return &b;
 	if ((zeros = calloc(1, 1 << 20)) == NULL)
-		fail("out of memory");
+		serve_fail("out of memory");
 	memset(&z, 0, sizeof z);
 	if (deflateInit2(&z, 9, Z_DEFLATED, 16 + 15, 9,
 	    Z_DEFAULT_STRATEGY) != Z_OK)
-		fail("deflateInit2");
+		serve_fail("deflateInit2");
 	b.nfirst = bomb_deflate(&z, zeros, 1 << 20, Z_SYNC_FLUSH, b.first,
 	    sizeof b.first);
 	b.nmiddle = bomb_deflate(&z, zeros, 1 << 20, Z_SYNC_FLUSH, b.middle,
 	    sizeof b.middle);
 	b.nlast = bomb_deflate(&z, NULL, 0, Z_FINISH, b.last, sizeof b.last);
 	if (b.nlast < 8)
-		fail("cannot make the gzip bomb");
+		serve_fail("cannot make the gzip bomb");
 	b.nlast -= 8;			/* the trailer is made per size */
 	deflateEnd(&z);
 	b.crc_mib = crc32(0, zeros, 1 << 20);
@@ -1002,15 +995,15 @@ https_port(struct server *srv, const char *cert, const char *key)
 	if ((srv->tls = SSL_CTX_new(TLS_server_method())) == NULL ||
 	    SSL_CTX_use_certificate_chain_file(srv->tls, cert) != 1 ||
 	    SSL_CTX_use_PrivateKey_file(srv->tls, key, SSL_FILETYPE_PEM) != 1)
-		fail("cannot load the TLS certificate and key");
+		serve_fail("cannot load the TLS certificate and key");
 	if ((https = evhttp_new(srv->base)) == NULL)
-		fail("evhttp_new");
+		serve_fail("evhttp_new");
 	evhttp_set_gencb(https, http_cb, srv);
 	evhttp_set_bevcb(https, https_bev_cb, srv);
 	evhttp_set_timeout(https, 600);
 	if ((hs = evhttp_bind_socket_with_handle(https, "127.0.0.1", 0)) == NULL)
-		fail("cannot bind the https port");
-	return fd_port(evhttp_bound_socket_get_fd(hs));
+		serve_fail("cannot bind the https port");
+	return serve_port(evhttp_bound_socket_get_fd(hs));
 }
 
 /*
@@ -1213,17 +1206,6 @@ loopback(void)
 	return sin;
 }
 
-static int
-fd_port(int fd)
-{
-	struct sockaddr_in	sin;
-	socklen_t		len = sizeof sin;
-
-	if (getsockname(fd, (struct sockaddr *)&sin, &len) != 0)
-		fail("getsockname");
-	return ntohs(sin.sin_port);
-}
-
 /*
  * A listener that never accepts, its backlog filled by our own connects:
  * the kernel drops further SYNs, so a client's connect times out.
@@ -1237,14 +1219,14 @@ blackhole(void)
 	if ((fd = socket(AF_INET, SOCK_STREAM, 0)) < 0 ||
 	    bind(fd, (struct sockaddr *)&sin, sizeof sin) != 0 ||
 	    listen(fd, 0) != 0)
-		fail("blackhole listener");
-	sin.sin_port = htons((unsigned short)fd_port(fd));
+		serve_fail("blackhole listener");
+	sin.sin_port = htons((unsigned short)serve_port(fd));
 	for (i = 0; i < 3; i++) {
 		if ((c = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK, 0)) < 0)
-			fail("blackhole filler");
+			serve_fail("blackhole filler");
 		connect(c, (struct sockaddr *)&sin, sizeof sin);
 	}
-	return fd_port(fd);
+	return serve_port(fd);
 }
 
 struct dns_late {
@@ -1330,7 +1312,7 @@ dns_cb(struct evdns_server_request *req, void *arg)
 		return;
 	}
 	if ((l = calloc(1, sizeof *l)) == NULL)
-		fail("out of memory");
+		serve_fail("out of memory");
 	l->req = req;
 	l->ev = evtimer_new(srv->base, dns_late_cb, l);
 	evtimer_add(l->ev, &tv);
@@ -1344,37 +1326,12 @@ dns_port(struct server *srv)
 
 	if ((fd = socket(AF_INET, SOCK_DGRAM | SOCK_NONBLOCK, 0)) < 0 ||
 	    bind(fd, (struct sockaddr *)&sin, sizeof sin) != 0)
-		fail("cannot bind the dns port");
+		serve_fail("cannot bind the dns port");
 	srv->dns_port = evdns_add_server_port_with_base(srv->base, fd, 0, dns_cb,
 	    srv);
 	if (srv->dns_port == NULL)
-		fail("evdns_add_server_port_with_base");
-	return fd_port(fd);
-}
-
-static void
-stop_cb(evutil_socket_t fd, short what, void *arg)
-{
-	(void)fd;
-	(void)what;
-	event_base_loopexit(arg, NULL);
-}
-
-static void
-write_ports(const char *path, int http, int raw, int hole, int dns, int tls)
-{
-	char	tmp[4096];
-	FILE	*f;
-
-	snprintf(tmp, sizeof tmp, "%s.tmp", path);
-	if ((f = fopen(tmp, "w")) == NULL)
-		fail("cannot write the port file");
-	fprintf(f, "http %d\nraw %d\nblackhole %d\ndns %d\n", http, raw, hole,
-	    dns);
-	if (tls > 0)
-		fprintf(f, "https %d\n", tls);
-	if (fclose(f) != 0 || rename(tmp, path) != 0)
-		fail("cannot write the port file");
+		serve_fail("evdns_add_server_port_with_base");
+	return serve_port(fd);
 }
 
 int
@@ -1385,44 +1342,39 @@ main(int argc, char **argv)
 	struct evhttp_bound_socket	*hs;
 	struct evconnlistener		*raw;
 	struct sockaddr_in		 sin = loopback();
-	struct event			*life, *term;
-	struct timeval			 tv = { 300, 0 };
-	struct rlimit			 rl;
 	const char			*portfile = NULL, *cert = NULL;
 	const char			*key = NULL;
-	int				 ch, tls = 0;
+	char				 https[32] = "";
+	long				 lifetime = 300;
+	int				 ch;
 
 	while ((ch = getopt(argc, argv, "p:l:c:k:")) != -1) {
 		if (ch == 'p')
 			portfile = optarg;
 		else if (ch == 'l')
-			tv.tv_sec = atol(optarg);
+			lifetime = atol(optarg);
 		else if (ch == 'c')
 			cert = optarg;
 		else if (ch == 'k')
 			key = optarg;
 		else
-			fail(TESTD_USAGE);
+			serve_fail(TESTD_USAGE);
 	}
 	if (portfile == NULL || (cert == NULL) != (key == NULL))
-		fail(TESTD_USAGE);
+		serve_fail(TESTD_USAGE);
 	signal(SIGPIPE, SIG_IGN);
-	/* A client at -j 10000 needs as many connections at once. */
-	if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur < rl.rlim_max) {
-		rl.rlim_cur = rl.rlim_max;
-		setrlimit(RLIMIT_NOFILE, &rl);
-	}
+	serve_raise_nofile();
 	memset(&srv, 0, sizeof srv);
 	srv.dns = calloc(DNS_NAMES_MAX, sizeof *srv.dns);
 	srv.seen = calloc(ECHO_KEYS_MAX, sizeof *srv.seen);
 	srv.arrivals = calloc(ARRIVALS_MAX, sizeof *srv.arrivals);
 	clock_gettime(CLOCK_MONOTONIC, &srv.t_reset);
 	if (srv.dns == NULL || srv.seen == NULL || srv.arrivals == NULL)
-		fail("out of memory");
+		serve_fail("out of memory");
 	if ((srv.base = event_base_new()) == NULL)
-		fail("event_base_new");
+		serve_fail("event_base_new");
 	if ((http = evhttp_new(srv.base)) == NULL)
-		fail("evhttp_new");
+		serve_fail("evhttp_new");
 	evhttp_set_gencb(http, http_cb, &srv);
 	evhttp_set_bevcb(http, http_bev_cb, &srv);
 	evhttp_set_timeout(http, 600);
@@ -1430,24 +1382,20 @@ main(int argc, char **argv)
 	    EVHTTP_REQ_HEAD | EVHTTP_REQ_PUT | EVHTTP_REQ_DELETE |
 	    EVHTTP_REQ_OPTIONS | EVHTTP_REQ_PATCH);
 	if ((hs = evhttp_bind_socket_with_handle(http, "127.0.0.1", 0)) == NULL)
-		fail("cannot bind the http port");
+		serve_fail("cannot bind the http port");
 	raw = evconnlistener_new_bind(srv.base, raw_accept_cb, &srv,
 	    LEV_OPT_CLOSE_ON_FREE | LEV_OPT_REUSEABLE, 128,
 	    (struct sockaddr *)&sin, sizeof sin);
 	if (raw == NULL)
-		fail("cannot bind the raw port");
+		serve_fail("cannot bind the raw port");
 	if (cert != NULL)
-		tls = https_port(&srv, cert, key);
-	write_ports(portfile, fd_port(evhttp_bound_socket_get_fd(hs)),
-	    fd_port(evconnlistener_get_fd(raw)), blackhole(), dns_port(&srv),
-	    tls);
-	life = evtimer_new(srv.base, stop_cb, srv.base);
-	term = evsignal_new(srv.base, SIGTERM, stop_cb, srv.base);
-	evtimer_add(life, &tv);
-	evsignal_add(term, NULL);
-	event_base_dispatch(srv.base);
-	event_free(life);
-	event_free(term);
+		snprintf(https, sizeof https, "https %d\n",
+		    https_port(&srv, cert, key));
+	serve_portfile(portfile, "http %d\nraw %d\nblackhole %d\ndns %d\n%s",
+	    serve_port(evhttp_bound_socket_get_fd(hs)),
+	    serve_port(evconnlistener_get_fd(raw)), blackhole(), dns_port(&srv),
+	    https);
+	serve_loop(srv.base, lifetime);
 	evconnlistener_free(raw);
 	evdns_close_server_port(srv.dns_port);
 	evhttp_free(http);
