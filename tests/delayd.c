@@ -230,7 +230,7 @@ main(int argc, char **argv)
 {
 	struct delayd		 d;
 	struct evconnlistener	*l;
-	struct sockaddr_in	 sin;
+	struct sockaddr_in	 sin = serve_loopback();
 	const char		*portfile = NULL;
 	long			 lifetime = 300;
 	int			 ch;
@@ -249,9 +249,6 @@ main(int argc, char **argv)
 	serve_raise_nofile();
 	memset(&d, 0, sizeof d);
 	TAILQ_INIT(&d.conns);
-	memset(&sin, 0, sizeof sin);
-	sin.sin_family = AF_INET;
-	sin.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
 	if ((d.base = event_base_new()) == NULL)
 		serve_fail("event_base_new");
 	/* The kernel caps the backlog at net.core.somaxconn. */

@@ -1,7 +1,7 @@
 /*
  * serve.c: what the test servers (testd, delayd) share: failing with a
- * message, the open-file limit, the port file and the loop that ends on
- * SIGTERM or when the server's lifetime is up.
+ * message, the loopback address, the open-file limit, the port file and
+ * the loop that ends on SIGTERM or when the server's lifetime is up.
  */
 #include "config.h"
 #include <errno.h>
@@ -10,6 +10,7 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <sys/resource.h>
 #include <sys/socket.h>
 
@@ -34,6 +35,18 @@ serve_raise_nofile(void)
 		rl.rlim_cur = rl.rlim_max;
 		setrlimit(RLIMIT_NOFILE, &rl);
 	}
+}
+
+/* 127.0.0.1, any port: the servers listen on loopback only. */
+struct sockaddr_in
+serve_loopback(void)
+{
+	struct sockaddr_in	sin;
+
+	memset(&sin, 0, sizeof sin);
+	sin.sin_family = AF_INET;
+	sin.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	return sin;
 }
 
 /* The port a bound socket listens on. */

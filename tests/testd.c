@@ -1195,17 +1195,6 @@ raw_accept_cb(struct evconnlistener *l, evutil_socket_t fd,
 	bufferevent_enable(bev, EV_READ | EV_WRITE);
 }
 
-static struct sockaddr_in
-loopback(void)
-{
-	struct sockaddr_in	sin;
-
-	memset(&sin, 0, sizeof sin);
-	sin.sin_family = AF_INET;
-	sin.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-	return sin;
-}
-
 /*
  * A listener that never accepts, its backlog filled by our own connects:
  * the kernel drops further SYNs, so a client's connect times out.
@@ -1213,7 +1202,7 @@ loopback(void)
 static int
 blackhole(void)
 {
-	struct sockaddr_in	sin = loopback();
+	struct sockaddr_in	sin = serve_loopback();
 	int			fd, c, i;
 
 	if ((fd = socket(AF_INET, SOCK_STREAM, 0)) < 0 ||
@@ -1321,7 +1310,7 @@ dns_cb(struct evdns_server_request *req, void *arg)
 static int
 dns_port(struct server *srv)
 {
-	struct sockaddr_in	sin = loopback();
+	struct sockaddr_in	sin = serve_loopback();
 	int			fd;
 
 	if ((fd = socket(AF_INET, SOCK_DGRAM | SOCK_NONBLOCK, 0)) < 0 ||
@@ -1341,7 +1330,7 @@ main(int argc, char **argv)
 	struct evhttp			*http;
 	struct evhttp_bound_socket	*hs;
 	struct evconnlistener		*raw;
-	struct sockaddr_in		 sin = loopback();
+	struct sockaddr_in		 sin = serve_loopback();
 	const char			*portfile = NULL, *cert = NULL;
 	const char			*key = NULL;
 	char				 https[32] = "";
