@@ -25,6 +25,7 @@
 #include "dns.h"
 #include "doneset.h"
 #include "input.h"
+#include "loop.h"
 #include "msg.h"
 #include "opts.h"
 #include "progress.h"
@@ -270,24 +271,6 @@ hook_allocators(void)
 		msg_fatal("curl_global_init failed");
 }
 
-static struct event_base *
-loop_new(void)
-{
-	struct event_config	*ec;
-	struct event_base	*base;
-
-	/* Without PRECISE_TIMER libevent's clock is only good to ~4 ms. */
-	if ((ec = event_config_new()) == NULL)
-		msg_fatal("cannot configure the event loop");
-	event_config_set_flag(ec, EVENT_BASE_FLAG_PRECISE_TIMER);
-	event_config_set_flag(ec, EVENT_BASE_FLAG_NOLOCK);
-	base = event_base_new_with_config(ec);
-	event_config_free(ec);
-	if (base == NULL)
-		msg_fatal("cannot create the event loop");
-	return base;
-}
-
 static void
 app_signals(struct app *app)
 {
@@ -307,11 +290,15 @@ app_signals(struct app *app)
 	sigaction(SIGTERM, &sa, NULL);
 }
 
-/* Teardown order matters: the multi handle's cleanup still needs the
- * loop, and no task may outlive the scheduler. */
+/*
+ * Teardown order matters: the transfer threads stop before the tasks
+ * they may hold are freed, the multi handles' cleanup still needs the
+ * loops, and no task may outlive the scheduler.
+ */
 static void
 app_free(struct app *app)
 {
+	xfer_halt(app->xfer);
 	sched_free(app->sched);
 	xfer_free(app->xfer);
 	dns_free(app->dns);

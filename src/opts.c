@@ -22,6 +22,7 @@
 #include "xmalloc.h"
 
 #define OPTS_MAX_JOBS		1000000
+#define OPTS_MAX_THREADS	64
 #define OPTS_MAX_SECONDS	1000000.0
 #define OPTS_MIN_WINDOW		1024
 
@@ -140,6 +141,17 @@ set_per_host(struct config *c, const char *arg)
 	if (opts_uint("per-host", arg, 1, OPTS_MAX_JOBS, &v) != 0)
 		return -1;
 	c->per_host = (unsigned)v;
+	return 0;
+}
+
+static int
+set_threads(struct config *c, const char *arg)
+{
+	unsigned long	v;
+
+	if (opts_uint("threads", arg, 0, OPTS_MAX_THREADS, &v) != 0)
+		return -1;
+	c->threads = (int)v;
 	return 0;
 }
 
@@ -469,6 +481,9 @@ static const struct opt opts_table[] = {
 	    SET(set_jobs) },
 	{ "per-host", 0, "N", "at most N tasks in flight to one host:port "
 	    "(default: no cap)", SET(set_per_host) },
+	{ "threads", 0, "N", "run transfers on N threads besides the main "
+	    "one; 0: all on it (default: one a CPU past -j 1000, else 0)",
+	    SET(set_threads) },
 	{ "rate", 0, "R", "start requests evenly spaced at R a second (R/s) "
 	    "or R a minute (R/m); no bursts", SET(set_rate) },
 	{ "timeout", 't', "SEC", "total time for one attempt, decimals "
@@ -636,6 +651,7 @@ opts_defaults(struct config *c)
 {
 	memset(c, 0, sizeof *c);
 	c->jobs = 50;
+	c->threads = -1;
 	c->timeout_ms = 30000;
 	c->connect_timeout_ms = 10000;
 	c->format = FMT_TEXT;

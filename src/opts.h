@@ -18,6 +18,7 @@ struct config {
 	int64_t		  deadline_ms;		/* --deadline; 0: none */
 	int		  fail_fast;
 	unsigned	  per_host;		/* --per-host; 0: no cap */
+	int		  threads;		/* --threads; -1: by -j and CPUs */
 	int64_t		  pace_us;		/* --rate: between starts; 0: none */
 	unsigned	  retries;		/* --retries */
 	uint64_t	  retry_on[10];		/* --retry-on: status bits 0-639 */

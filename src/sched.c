@@ -122,7 +122,7 @@ sched_free(struct sched *s)
 	while ((t = TAILQ_FIRST(&s->live)) != NULL) {
 		TAILQ_REMOVE(&s->live, t, live);
 		if (t->state == TS_XFER && t->easy != NULL)
-			xfer_abort(s->xfer, t);
+			xfer_drop(s->xfer, t);
 		if (t->host != NULL)
 			hosts_put(s->hosts, t->host);
 		task_free(t);

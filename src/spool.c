@@ -4,12 +4,15 @@
  * the rest of it goes to the spool file, so its bytes stay in order (memory
  * part, then extents).  Extents of bodies that are gone are punched out of
  * the file, and the file is emptied whenever nothing in it is live, so
- * disk use follows what is held, not what has passed through.
+ * disk use follows what is held, not what has passed through.  Transfer
+ * threads add to bodies while the main thread resets and frees others, so
+ * what the spool shares is changed under its lock.
  */
 #include "config.h"
 
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -20,6 +23,7 @@
 #include "xmalloc.h"
 
 struct spool {
+	pthread_mutex_t	lock;
 	size_t		budget;		/* bytes all held bodies may keep */
 	size_t		used;		/* what their memory parts take */
 	int		fd;		/* -1 until the first spill */
@@ -33,6 +37,7 @@ spool_new(size_t budget)
 	struct spool	*sp;
 
 	sp = xcalloc(1, sizeof *sp);
+	pthread_mutex_init(&sp->lock, NULL);
 	sp->budget = budget;
 	sp->fd = -1;
 	return sp;
@@ -43,6 +48,7 @@ spool_free(struct spool *sp)
 {
 	if (sp->fd >= 0)
 		close(sp->fd);
+	pthread_mutex_destroy(&sp->lock);
 	free(sp);
 }
 
@@ -112,9 +118,11 @@ body_reset(struct body *b)
 {
 	struct spool	*sp = b->spool;
 
+	pthread_mutex_lock(&sp->lock);
 	while (b->next > 0)
 		spool_release(sp, &b->ext[--b->next]);
 	sp->used -= b->mem.cap;
+	pthread_mutex_unlock(&sp->lock);
 	buf_free(&b->mem);
 	buf_init(&b->mem);
 	b->len = 0;
@@ -139,19 +147,23 @@ body_add(struct body *b, const void *data, size_t len)
 {
 	struct spool		*sp = b->spool;
 	struct spool_extent	*e;
-	uint64_t		 off;
-	size_t			 cap;
+	uint64_t		 off = 0;
+	size_t			 cap = b->mem.cap;
+	int			 in_mem, rc = 0;
 
-	if (b->next == 0 && sp->used + len <= sp->budget) {
-		cap = b->mem.cap;
+	pthread_mutex_lock(&sp->lock);
+	in_mem = b->next == 0 && sp->used + len <= sp->budget;
+	if (in_mem) {
 		buf_add(&b->mem, data, len);
 		sp->used += b->mem.cap - cap;
-		b->len += len;
-		return 0;
-	}
-	if (spool_append(sp, data, len, &off) != 0)
+	} else
+		rc = spool_append(sp, data, len, &off);
+	pthread_mutex_unlock(&sp->lock);
+	if (rc != 0)
 		return -1;
 	b->len += len;
+	if (in_mem)
+		return 0;
 	e = b->next > 0 ? &b->ext[b->next - 1] : NULL;
 	if (e != NULL && e->off + e->len == off) {
 		e->len += len;

@@ -118,6 +118,7 @@ task_free(struct task *t)
 		free(t->file);
 	}
 	free(t->io_error);
+	free(t->cancel_why);
 	if (t->req != NULL) {
 		jsonl_clear(t->req);
 		free(t->req);
@@ -455,9 +456,10 @@ task_cancel(struct task *t, const char *why)
 		evtimer_del(t->timer);
 		break;
 	case TS_XFER:
-		if (t->easy != NULL)
-			xfer_abort(sched_xfer(t->sched), t);
-		else if (t->location == NULL)
+		if (t->easy != NULL) {
+			xfer_abort(t, why);	/* it comes back through xfer */
+			return;
+		} else if (t->location == NULL)
 			return;			/* finished: its result stands */
 		else {
 			free(t->location);	/* between hops: not final */

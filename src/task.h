@@ -83,6 +83,10 @@ struct task {
 	int64_t			 retry_after;	/* seconds the response asked */
 	void			*easy;		/* CURL *, owned by xfer */
 	struct xfer_shard	*shard;		/* the multi handle it is in */
+	int			 in_multi;	/* easy is in it: the shard
+						   thread's to know */
+	int			 cut;		/* stopped by xfer_abort */
+	char			*cancel_why;	/* why xfer_abort was asked */
 	void			*resolve;	/* curl_slist, owned by xfer */
 	struct host		*resolve_entry;	/* its host:port, xfer's */
 	void			*hop_headers;	/* curl_slist for jsonl's, xfer's */

@@ -16,15 +16,31 @@
  *   addresses from c-ares in CURLOPT_RESOLVE, and a resolver-start
  *   callback counts any lookup libcurl would still start (the tripwire,
  *   which the tests require to stay at 0).
+ *
+ * Threads (--threads, or by default past -j 1000 on several CPUs): the
+ * multi handles are spread over transfer threads, each with its own event
+ * loop, so connects, sends, receives and libcurl's parsing use every core.
+ * The main thread keeps everything else and hands a transfer over whole:
+ * it sets the easy handle up and posts it (XOP_START); the thread adds it,
+ * runs it, fills the task's result, removes it and posts it back (to
+ * done_box); only then does the main thread touch the task again.  A task
+ * is cancelled by posting XOP_ABORT, which loses to a transfer that has
+ * already finished.  Without threads the same steps run in place.
  */
 #include "config.h"
 
+#include <malloc.h>
+#include <pthread.h>
+#include <sched.h>
+#include <signal.h>
 #include <stdarg.h>
+#include <stdatomic.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/resource.h>
 
 #include <curl/curl.h>
 #include <event2/event.h>
@@ -35,6 +51,8 @@
 #include "hosts.h"
 #include "html.h"
 #include "jsonl.h"
+#include "loop.h"
+#include "mbox.h"
 #include "msg.h"
 #include "opts.h"
 #include "save.h"
@@ -56,11 +74,46 @@ _Static_assert(TASK_ERRBUF >= CURL_ERROR_SIZE, "task errbuf too small");
  */
 #define XFER_SHARD_MAX	1000
 
+/*
+ * A transfer thread's stack.  Its deepest calls are libcurl's and
+ * OpenSSL's; glibc's default, the stack ulimit (8 MiB), would count
+ * against ulimit -v many times over what the thread uses.
+ */
+#define XFER_STACK	(512u << 10)
+
+/* What one thread asks of another (an mbox_msg's kind). */
+enum xfer_op {
+	XOP_START,		/* add the task's easy handle and run it */
+	XOP_ABORT,		/* stop the task's transfer, if still running */
+	XOP_MAXCONNECTS,	/* keep at most n idle connections */
+	XOP_STOP,		/* end the transfer thread */
+	XOP_DONE		/* to the main thread: the task is back */
+};
+
+/*
+ * An abort crosses a transfer that has just finished: the thread then
+ * answers the XOP_ABORT with one of its own, after the XOP_DONE, and the
+ * main thread holds the task until that answer, so that no message to
+ * the thread is left pointing at a task that is gone.
+ */
+
+struct xfer_worker {
+	struct xfer		*x;
+	pthread_t		 thread;
+	int			 running;
+	struct event_base	*base;
+	struct mbox		*inbox;
+};
+
 struct xfer_shard {
 	struct xfer		*x;
+	struct xfer_worker	*worker;	/* NULL: the main thread's */
+	struct event_base	*base;		/* its thread's loop */
+	/* The thread's: */
 	CURLM			*multi;
 	struct event		*timer;
 	int			 running;
+	/* The main thread's: */
 	unsigned		 added;		/* easy handles in it */
 	struct hosts		*entries;	/* live libcurl DNS entries */
 	struct curl_slist	*forget;	/* -host:port no task needs now */
@@ -71,11 +124,14 @@ struct xfer {
 	const struct config	*cfg;
 	struct xfer_shard	*shards;
 	size_t			 nshards;
+	struct xfer_worker	*workers;
+	size_t			 nworkers;
+	struct mbox		*done_box;	/* XOP_DONE, to the main thread */
 	CURL			**pool;		/* idle easy handles */
 	size_t			 npool;
 	size_t			 pool_max;	/* -j, or less once short */
 	void			(*done)(struct task *);
-	unsigned long		 curl_resolves;	/* the tripwire */
+	atomic_ulong		 curl_resolves;	/* the tripwire */
 	struct curl_slist	*headers;	/* std, then -H */
 	struct curl_slist	*headers_foreign; /* without credentials */
 	char			*std[2];	/* User-Agent, Accept-Encoding */
@@ -85,6 +141,10 @@ struct xfer {
 
 static void	xfer_drain(struct xfer_shard *);
 static void	xfer_release(struct xfer *, struct task *);
+static void	xfer_return(struct xfer_shard *, struct task *);
+static void	xfer_back(struct xfer_shard *, enum xfer_op, struct task *);
+static void	xfer_send(struct xfer_shard *, enum xfer_op, struct task *,
+		    long);
 
 static const struct timeval	xfer_oom_retry = { 0, 10000 };
 
@@ -154,13 +214,13 @@ xfer_socket_cb(CURL *easy, curl_socket_t fd, int what, void *arg,
 	if (what & CURL_POLL_OUT)
 		flags |= EV_WRITE;
 	if (ev == NULL) {
-		if ((ev = event_new(sh->x->base, fd, flags, xfer_io_cb, sh)) ==
+		if ((ev = event_new(sh->base, fd, flags, xfer_io_cb, sh)) ==
 		    NULL)
 			msg_fatal("cannot create a socket event");
 		curl_multi_assign(sh->multi, fd, ev);
 	} else {
 		event_del(ev);
-		event_assign(ev, sh->x->base, fd, flags, xfer_io_cb, sh);
+		event_assign(ev, sh->base, fd, flags, xfer_io_cb, sh);
 	}
 	event_add(ev, NULL);
 	return 0;
@@ -196,7 +256,7 @@ xfer_resolver_start_cb(void *resolver, void *reserved, void *arg)
 	(void)resolver;
 	(void)reserved;
 	if (task_connects_to(t)->host[0] != '[')
-		sched_xfer(t->sched)->curl_resolves++;
+		atomic_fetch_add(&sched_xfer(t->sched)->curl_resolves, 1);
 	return 0;
 }
 
@@ -530,13 +590,16 @@ xfer_headers(struct xfer *x, const struct config *cfg)
 }
 
 static void
-xfer_shard_init(struct xfer *x, struct xfer_shard *sh)
+xfer_shard_init(struct xfer *x, struct xfer_shard *sh,
+    struct xfer_worker *w)
 {
 	sh->x = x;
+	sh->worker = w;
+	sh->base = w != NULL ? w->base : x->base;
 	sh->entries = hosts_new(1);
 	if ((sh->multi = curl_multi_init()) == NULL)
 		msg_fatal("curl_multi_init failed");
-	if ((sh->timer = evtimer_new(x->base, xfer_timer_cb, sh)) == NULL)
+	if ((sh->timer = evtimer_new(sh->base, xfer_timer_cb, sh)) == NULL)
 		msg_fatal("cannot create curl's timer");
 	curl_multi_setopt(sh->multi, CURLMOPT_SOCKETFUNCTION, xfer_socket_cb);
 	curl_multi_setopt(sh->multi, CURLMOPT_SOCKETDATA, sh);
@@ -545,13 +608,99 @@ xfer_shard_init(struct xfer *x, struct xfer_shard *sh)
 	curl_multi_setopt(sh->multi, CURLMOPT_TIMERDATA, sh);
 }
 
+/*
+ * Transfer threads: --threads, or by default one a CPU this process may
+ * use once -j needs more than one multi handle.  Below that one thread
+ * keeps up: the hand-over costs more than a second core gives back
+ * (docs/PERFORMANCE.md).  Not by default under ulimit -v either: there
+ * allocations fail, and libcurl 7.88 then leaves a socket's transfer
+ * table destroyed but in use (a division by zero in its hash), which
+ * threads made a run meet in one of five tries, against none in twenty.
+ */
+static size_t
+xfer_nworkers(const struct config *cfg, size_t nshards)
+{
+	cpu_set_t	cpus;
+	struct rlimit	rl;
+	size_t		n;
+
+	if (cfg->threads >= 0)
+		return (size_t)cfg->threads;
+	if (nshards < 2 || sched_getaffinity(0, sizeof cpus, &cpus) != 0)
+		return 0;
+	if (getrlimit(RLIMIT_AS, &rl) != 0 || rl.rlim_cur != RLIM_INFINITY)
+		return 0;
+	n = (size_t)CPU_COUNT(&cpus);
+	if (n < 2)
+		return 0;
+	return n < nshards ? n : nshards;
+}
+
+static void *
+xfer_worker_main(void *arg)
+{
+	struct xfer_worker	*w = arg;
+
+	event_base_dispatch(w->base);
+	return NULL;
+}
+
+/*
+ * glibc gives a thread that allocates an arena of its own, reserving
+ * address space 64 MiB at a time.  Under ulimit -v that reservation is
+ * what runs out, and memory one thread frees is no use to another: there
+ * the threads share one arena, and the reserve (xmalloc.c) works as it
+ * does without threads.  Elsewhere their own arenas spare them the lock
+ * (W5: 1.3 s against 1.4-1.8).
+ */
+static void
+xfer_arenas(void)
+{
+	struct rlimit	rl;
+
+	if (getrlimit(RLIMIT_AS, &rl) == 0 && rl.rlim_cur != RLIM_INFINITY)
+		mallopt(M_ARENA_MAX, 1);
+}
+
+/* Signals stay with the main thread, whose loop handles them. */
+static void
+xfer_workers_start(struct xfer *x)
+{
+	pthread_attr_t	attr;
+	sigset_t	all, old;
+	size_t		i;
+	int		rc;
+
+	if (x->nworkers == 0)
+		return;
+	xfer_arenas();
+	pthread_attr_init(&attr);
+	pthread_attr_setstacksize(&attr, XFER_STACK);
+	sigfillset(&all);
+	pthread_sigmask(SIG_BLOCK, &all, &old);
+	for (i = 0; i < x->nworkers; i++) {
+		rc = pthread_create(&x->workers[i].thread, &attr,
+		    xfer_worker_main, &x->workers[i]);
+		if (rc != 0)
+			msg_fatal("cannot start a transfer thread: %s",
+			    strerror(rc));
+		x->workers[i].running = 1;
+	}
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
+	pthread_attr_destroy(&attr);
+}
+
+static void	xfer_worker_cb(const struct mbox_msg *, size_t, void *);
+static void	xfer_done_cb(const struct mbox_msg *, size_t, void *);
+
 /* spool (-f body) and saver (-o) are the caller's, and may be NULL. */
 struct xfer *
 xfer_new(struct event_base *base, const struct config *cfg,
     void (*done)(struct task *), struct spool *spool, struct saver *saver)
 {
-	struct xfer	*x;
-	size_t		 i;
+	struct xfer		*x;
+	struct xfer_worker	*w;
+	size_t			 i;
 
 	x = xcalloc(1, sizeof *x);
 	x->base = base;
@@ -563,18 +712,56 @@ xfer_new(struct event_base *base, const struct config *cfg,
 	x->pool_max = cfg->jobs;
 	xfer_headers(x, cfg);
 	x->nshards = (cfg->jobs + XFER_SHARD_MAX - 1) / XFER_SHARD_MAX;
+	x->nworkers = xfer_nworkers(cfg, x->nshards);
+	if (x->nshards < x->nworkers)
+		x->nshards = x->nworkers;
 	x->shards = xcalloc(x->nshards, sizeof *x->shards);
+	if (x->nworkers > 0) {
+		x->done_box = mbox_new(base, xfer_done_cb, x);
+		x->workers = xcalloc(x->nworkers, sizeof *x->workers);
+	}
+	for (i = 0; i < x->nworkers; i++) {
+		w = &x->workers[i];
+		w->x = x;
+		w->base = loop_new();
+		w->inbox = mbox_new(w->base, xfer_worker_cb, w);
+	}
 	for (i = 0; i < x->nshards; i++)
-		xfer_shard_init(x, &x->shards[i]);
+		xfer_shard_init(x, &x->shards[i], x->nworkers > 0 ?
+		    &x->workers[i % x->nworkers] : NULL);
+	xfer_workers_start(x);
+	msg_debug("transfers: %zu multi handles, %zu threads besides the "
+	    "main one", x->nshards, x->nworkers);
 	return x;
 }
 
-/* Every task must be finished or aborted first. */
+/*
+ * Ends the transfer threads, whatever they were doing: from here on the
+ * main thread owns every multi handle, and transfers only stop.
+ */
+void
+xfer_halt(struct xfer *x)
+{
+	struct mbox_msg	stop = { XOP_STOP, NULL, NULL, 0 };
+	size_t		i;
+
+	for (i = 0; i < x->nworkers; i++)
+		if (x->workers[i].running)
+			mbox_post(x->workers[i].inbox, &stop);
+	for (i = 0; i < x->nworkers; i++)
+		if (x->workers[i].running) {
+			pthread_join(x->workers[i].thread, NULL);
+			x->workers[i].running = 0;
+		}
+}
+
+/* Every task must be finished or dropped first. */
 void
 xfer_free(struct xfer *x)
 {
 	size_t	i;
 
+	xfer_halt(x);
 	while (x->npool > 0)
 		curl_easy_cleanup(x->pool[--x->npool]);
 	for (i = 0; i < x->nshards; i++) {
@@ -584,6 +771,13 @@ xfer_free(struct xfer *x)
 		curl_slist_free_all(x->shards[i].forget);
 		hosts_free(x->shards[i].entries);
 	}
+	for (i = 0; i < x->nworkers; i++) {
+		mbox_free(x->workers[i].inbox);
+		event_base_free(x->workers[i].base);
+	}
+	if (x->done_box != NULL)
+		mbox_free(x->done_box);
+	free(x->workers);
 	free(x->shards);
 	curl_slist_free_all(x->headers);
 	curl_slist_free_all(x->headers_foreign);
@@ -648,7 +842,7 @@ xfer_shrink(struct xfer *x, size_t max)
 	while (x->npool > max)
 		curl_easy_cleanup(x->pool[--x->npool]);
 	for (i = 0; i < x->nshards; i++)
-		curl_multi_setopt(x->shards[i].multi, CURLMOPT_MAXCONNECTS,
+		xfer_send(&x->shards[i], XOP_MAXCONNECTS, NULL,
 		    (long)(max / x->nshards + 1));
 }
 
@@ -826,8 +1020,6 @@ xfer_start(struct xfer *x, struct task *t)
 	CURL		*e;
 	long		 budget_ms;
 	CURLcode	 crc;
-	CURLMcode	 rc;
-	const char	*why;
 
 	t->res.bytes = 0;
 	t->res.truncated = 0;
@@ -859,16 +1051,13 @@ xfer_start(struct xfer *x, struct task *t)
 	t->easy = e;
 	t->shard = xfer_shard_pick(x);
 	t->shard->added++;
-	if ((crc = xfer_setup(x, t, e, budget_ms)) != CURLE_OK) {
-		t->out_of_memory = crc == CURLE_OUT_OF_MEMORY;
-		why = curl_easy_strerror(crc);
-	} else if ((rc = curl_multi_add_handle(t->shard->multi, e)) !=
-	    CURLM_OK) {
-		t->out_of_memory = rc == CURLM_OUT_OF_MEMORY;
-		why = curl_multi_strerror(rc);
-	} else
+	if ((crc = xfer_setup(x, t, e, budget_ms)) == CURLE_OK) {
+		xfer_send(t->shard, XOP_START, t, 0);
 		return;
-	result_fail(&t->res, ERR_OTHER, "cannot start: %s", why);
+	}
+	t->out_of_memory = crc == CURLE_OUT_OF_MEMORY;
+	result_fail(&t->res, ERR_OTHER, "cannot start: %s",
+	    curl_easy_strerror(crc));
 	xfer_release(x, t);
 	x->done(t);
 }
@@ -1151,16 +1340,23 @@ xfer_keep(struct task *t)
 	}
 }
 
+/* The thread's half of ending a transfer: out of its multi handle. */
+static void
+xfer_detach(struct xfer_shard *sh, struct task *t)
+{
+	curl_multi_remove_handle(sh->multi, t->easy);
+	t->in_multi = 0;
+}
+
+/* The main thread's half: what the task held goes back. */
 static void
 xfer_release(struct xfer *x, struct task *t)
 {
-	CURL			*e = t->easy;
 	struct xfer_shard	*sh = t->shard;
 
-	curl_multi_remove_handle(sh->multi, e);
 	sh->added--;
 	t->shard = NULL;
-	xfer_easy_put(x, t, e);
+	xfer_easy_put(x, t, t->easy);
 	t->easy = NULL;
 	xfer_resolve_forget(sh, t);
 	curl_slist_free_all(t->resolve);
@@ -1168,6 +1364,22 @@ xfer_release(struct xfer *x, struct task *t)
 	curl_slist_free_all(t->hop_headers);
 	t->hop_headers = NULL;
 }
+
+/*
+ * The task goes back to the main thread: XOP_DONE, its result filled, or
+ * XOP_ABORT, the answer to an abort that came too late.
+ */
+static void
+xfer_answer(struct xfer_shard *sh, enum xfer_op op, struct task *t)
+{
+	struct mbox_msg	m = { op, sh, t, 0 };
+
+	if (sh->worker == NULL)
+		xfer_back(sh, op, t);
+	else
+		mbox_post(sh->x->done_box, &m);
+}
+
 
 static void
 xfer_drain(struct xfer_shard *sh)
@@ -1187,20 +1399,154 @@ xfer_drain(struct xfer_shard *sh)
 		xfer_collect(t, t->easy);
 		xfer_classify(t, m->data.result);
 		xfer_location(x, t, t->easy);
-		xfer_release(x, t);
-		x->done(t);
+		xfer_detach(sh, t);
+		xfer_answer(sh, XOP_DONE, t);
+	}
+}
+
+static void
+xfer_add(struct xfer_shard *sh, struct task *t)
+{
+	CURLMcode	rc;
+
+	if ((rc = curl_multi_add_handle(sh->multi, t->easy)) == CURLM_OK) {
+		t->in_multi = 1;
+		return;
+	}
+	t->out_of_memory = rc == CURLM_OUT_OF_MEMORY;
+	result_fail(&t->res, ERR_OTHER, "cannot start: %s",
+	    curl_multi_strerror(rc));
+	xfer_answer(sh, XOP_DONE, t);
+}
+
+/*
+ * Stops a transfer still in its multi handle; one that finished first
+ * keeps its result.  curl's total time only moves at progress updates,
+ * so a cut attempt is timed here.
+ */
+static void
+xfer_cut(struct xfer_shard *sh, struct task *t)
+{
+	if (!t->in_multi) {
+		xfer_answer(sh, XOP_ABORT, t);
+		return;
+	}
+	xfer_collect(t, t->easy);
+	t->res.time.total = clock_us() - t->t_start;
+	xfer_detach(sh, t);
+	t->cut = 1;
+	xfer_answer(sh, XOP_DONE, t);
+}
+
+/* What the thread that runs the shard was asked. */
+static void
+xfer_do(struct xfer_shard *sh, enum xfer_op op, struct task *t, long n)
+{
+	switch (op) {
+	case XOP_START:
+		xfer_add(sh, t);
+		break;
+	case XOP_ABORT:
+		xfer_cut(sh, t);
+		break;
+	case XOP_MAXCONNECTS:
+		curl_multi_setopt(sh->multi, CURLMOPT_MAXCONNECTS, n);
+		break;
+	case XOP_STOP:
+	case XOP_DONE:
+		break;
+	}
+}
+
+/* Asks the shard's thread; without threads, does it here and now. */
+static void
+xfer_send(struct xfer_shard *sh, enum xfer_op op, struct task *t, long n)
+{
+	struct mbox_msg	m = { op, sh, t, n };
+
+	if (sh->worker == NULL)
+		xfer_do(sh, op, t, n);
+	else
+		mbox_post(sh->worker->inbox, &m);
+}
+
+/* A transfer thread's batch of requests from the main thread. */
+static void
+xfer_worker_cb(const struct mbox_msg *m, size_t n, void *arg)
+{
+	struct xfer_worker	*w = arg;
+	size_t			 i;
+
+	for (i = 0; i < n; i++) {
+		if (m[i].kind == XOP_STOP) {
+			event_base_loopbreak(w->base);
+			return;
+		}
+		xfer_do(m[i].to, m[i].kind, m[i].what, m[i].n);
 	}
 }
 
 /*
- * Stops a transfer in flight; the caller reports the task.  curl's total
- * time only moves at progress updates, so an aborted attempt is timed here.
+ * Back in the main thread, the task is woken.  A cut transfer is reported
+ * cancelled, and so is a redirect that finished while the cancel was on
+ * its way: its result is not final, and the next hop must not start.
+ */
+static void
+xfer_return(struct xfer_shard *sh, struct task *t)
+{
+	struct xfer	*x = sh->x;
+
+	if (t->cut || (t->cancel_why != NULL && t->location != NULL)) {
+		t->cut = 0;
+		free(t->location);
+		t->location = NULL;
+		result_fail(&t->res, ERR_CANCELLED, "%s", t->cancel_why);
+	}
+	xfer_release(x, t);
+	x->done(t);
+}
+
+/* A task back in the main thread; held while an abort is unanswered. */
+static void
+xfer_back(struct xfer_shard *sh, enum xfer_op op, struct task *t)
+{
+	if (op == XOP_DONE && t->cancel_why != NULL && !t->cut)
+		return;
+	xfer_return(sh, t);
+}
+
+static void
+xfer_done_cb(const struct mbox_msg *m, size_t n, void *arg)
+{
+	size_t	i;
+
+	(void)arg;
+	for (i = 0; i < n; i++)
+		xfer_back(m[i].to, m[i].kind, m[i].what);
+}
+
+/*
+ * Stops a transfer in flight: the task comes back through done(),
+ * cancelled with why, unless its transfer finished first.
  */
 void
-xfer_abort(struct xfer *x, struct task *t)
+xfer_abort(struct task *t, const char *why)
 {
-	xfer_collect(t, t->easy);
-	t->res.time.total = clock_us() - t->t_start;
+	if (t->cancel_why != NULL)
+		return;		/* already on its way */
+	t->cancel_why = xstrdup(why);
+	xfer_send(t->shard, XOP_ABORT, t, 0);
+}
+
+/*
+ * Teardown, once the threads are halted: the transfer ends unreported
+ * (the output is gone).
+ */
+void
+xfer_drop(struct xfer *x, struct task *t)
+{
+	if (t->in_multi)
+		xfer_detach(t->shard, t);
 	xfer_release(x, t);
 }
 
@@ -1208,5 +1554,5 @@ xfer_abort(struct xfer *x, struct task *t)
 unsigned long
 xfer_curl_resolves(const struct xfer *x)
 {
-	return x->curl_resolves;
+	return atomic_load(&x->curl_resolves);
 }

@@ -1,10 +1,14 @@
 /*
  * xmalloc.c: allocation wrappers, and the reserve that turns running out
  * of memory into failed transfers and a lower -j instead of a crash (see
- * xmalloc.h).
+ * xmalloc.h).  Transfer threads allocate too (libcurl, libevent), so the
+ * reserve is shared under a lock, and its level and the shortage count
+ * are atomics that the common path only reads.
  */
 #include "config.h"
 
+#include <pthread.h>
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -19,9 +23,10 @@
 #define RESERVE_BLOCK	(4u << 10)
 #define RESERVE_BLOCKS	256
 
-static void	*reserve[RESERVE_BLOCKS];
-static unsigned	 reserve_held;
-static unsigned	 shortages;
+static pthread_mutex_t	 reserve_lock = PTHREAD_MUTEX_INITIALIZER;
+static void		*reserve[RESERVE_BLOCKS];
+static atomic_uint	 reserve_held;
+static atomic_uint	 shortages;
 
 /*
  * Takes back what is missing of the reserve, as far as it can: 1 if it is
@@ -30,28 +35,40 @@ static unsigned	 shortages;
 int
 xmalloc_reserve(void)
 {
-	while (reserve_held < RESERVE_BLOCKS &&
-	    (reserve[reserve_held] = malloc(RESERVE_BLOCK)) != NULL)
-		reserve_held++;
-	return reserve_held == RESERVE_BLOCKS;
+	unsigned	held;
+
+	pthread_mutex_lock(&reserve_lock);
+	held = atomic_load(&reserve_held);
+	while (held < RESERVE_BLOCKS &&
+	    (reserve[held] = malloc(RESERVE_BLOCK)) != NULL)
+		atomic_store(&reserve_held, ++held);
+	pthread_mutex_unlock(&reserve_lock);
+	return held == RESERVE_BLOCKS;
 }
 
 /* How many allocations have failed so far; the scheduler watches it. */
 unsigned
 xmalloc_shortages(void)
 {
-	return shortages;
+	return atomic_load(&shortages);
 }
 
 /* One of ours failed: give back a block, 1 if that is worth a retry. */
 static int
 xmalloc_shortage(void)
 {
-	shortages++;
-	if (reserve_held == 0)
-		return 0;
-	free(reserve[--reserve_held]);
-	return 1;
+	unsigned	held;
+	void		*block = NULL;
+
+	atomic_fetch_add(&shortages, 1);
+	pthread_mutex_lock(&reserve_lock);
+	if ((held = atomic_load(&reserve_held)) > 0) {
+		block = reserve[--held];
+		atomic_store(&reserve_held, held);
+	}
+	pthread_mutex_unlock(&reserve_lock);
+	free(block);
+	return block != NULL;
 }
 
 /*
@@ -63,12 +80,13 @@ xmalloc_shortage(void)
 static int
 xmalloc_lib_may(void)
 {
-	if (reserve_held >= RESERVE_BLOCKS / 2)
+	if (atomic_load_explicit(&reserve_held, memory_order_relaxed) >=
+	    RESERVE_BLOCKS / 2)
 		return 1;
 	xmalloc_reserve();
-	if (reserve_held >= RESERVE_BLOCKS / 2)
+	if (atomic_load(&reserve_held) >= RESERVE_BLOCKS / 2)
 		return 1;
-	shortages++;
+	atomic_fetch_add(&shortages, 1);
 	return 0;
 }
 
@@ -102,7 +120,7 @@ static void *
 xmalloc_lib_got(void *p)
 {
 	if (p == NULL)
-		shortages++;
+		atomic_fetch_add(&shortages, 1);
 	return p;
 }
 
