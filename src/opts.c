@@ -482,7 +482,8 @@ static const struct opt opts_table[] = {
 	{ "per-host", 0, "N", "at most N tasks in flight to one host:port "
 	    "(default: no cap)", SET(set_per_host) },
 	{ "threads", 0, "N", "run transfers on N threads besides the main "
-	    "one; 0: all on it (default: one a CPU past -j 1000, else 0)",
+	    "one; 0: all on it (default: one a CPU past -j 1000 without "
+	    "ulimit -v, else 0)",
 	    SET(set_threads) },
 	{ "rate", 0, "R", "start requests evenly spaced at R a second (R/s) "
 	    "or R a minute (R/m); no bursts", SET(set_rate) },

@@ -613,9 +613,10 @@ xfer_shard_init(struct xfer *x, struct xfer_shard *sh,
  * use once -j needs more than one multi handle.  Below that one thread
  * keeps up: the hand-over costs more than a second core gives back
  * (docs/PERFORMANCE.md).  Not by default under ulimit -v either: there
- * allocations fail, and libcurl 7.88 then leaves a socket's transfer
- * table destroyed but in use (a division by zero in its hash), which
- * threads made a run meet in one of five tries, against none in twenty.
+ * allocations fail, and libcurl 7.88, failing them inside
+ * curl_multi_socket_action, was seen to divide by zero in one of its
+ * hash functions (a table left without slots): with threads in one run
+ * of five, without in none of twenty.
  */
 static size_t
 xfer_nworkers(const struct config *cfg, size_t nshards)
