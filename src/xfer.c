@@ -98,7 +98,6 @@ enum xfer_op {
  */
 
 struct xfer_worker {
-	struct xfer		*x;
 	pthread_t		 thread;
 	int			 running;
 	struct event_base	*base;
@@ -723,7 +722,6 @@ xfer_new(struct event_base *base, const struct config *cfg,
 	}
 	for (i = 0; i < x->nworkers; i++) {
 		w = &x->workers[i];
-		w->x = x;
 		w->base = loop_new();
 		w->inbox = mbox_new(w->base, xfer_worker_cb, w);
 	}

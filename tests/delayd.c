@@ -175,11 +175,7 @@ conn_next(struct conn *c)
 		return conn_answer(c, 404, "not found\n");
 	c->held = 1;
 	c->ms = ms;
-	/*
-	 * The loop's cached time is from before this pass's reads: a request
-	 * read late in a busy pass would be answered early by that much.
-	 */
-	event_base_update_cache_time(c->d->base);
+	event_base_update_cache_time(c->d->base);	/* see serve_base */
 	evtimer_add(c->timer, delay_timeval(c->d, ms, &tv));
 	return 0;
 }
@@ -235,7 +231,6 @@ main(int argc, char **argv)
 {
 	struct delayd		 d;
 	struct evconnlistener	*l;
-	struct event_config	*cfg;
 	struct sockaddr_in	 sin = serve_loopback();
 	const char		*portfile = NULL;
 	long			 lifetime = 300;
@@ -255,14 +250,7 @@ main(int argc, char **argv)
 	serve_raise_nofile();
 	memset(&d, 0, sizeof d);
 	TAILQ_INIT(&d.conns);
-	/* libevent's default clock is coarse (~4 ms): a delay could be short. */
-	if ((cfg = event_config_new()) == NULL)
-		serve_fail("event_config_new");
-	event_config_set_flag(cfg, EVENT_BASE_FLAG_PRECISE_TIMER);
-	d.base = event_base_new_with_config(cfg);
-	event_config_free(cfg);
-	if (d.base == NULL)
-		serve_fail("event_base_new");
+	d.base = serve_base();
 	/* The kernel caps the backlog at net.core.somaxconn. */
 	l = evconnlistener_new_bind(d.base, accept_cb, &d,
 	    LEV_OPT_CLOSE_ON_FREE | LEV_OPT_REUSEABLE, 65535,

@@ -87,6 +87,27 @@ serve_stop_cb(evutil_socket_t fd, short what, void *arg)
 	event_base_loopexit(arg, NULL);
 }
 
+/*
+ * libevent's default clock is coarse (~4 ms), and its cached time is from
+ * before a pass's reads: a delay armed late in a busy pass would end
+ * early by that much.  Callers refresh the cache before arming one.
+ */
+struct event_base *
+serve_base(void)
+{
+	struct event_config	*cfg;
+	struct event_base	*base;
+
+	if ((cfg = event_config_new()) == NULL)
+		serve_fail("event_config_new");
+	event_config_set_flag(cfg, EVENT_BASE_FLAG_PRECISE_TIMER);
+	base = event_base_new_with_config(cfg);
+	event_config_free(cfg);
+	if (base == NULL)
+		serve_fail("event_base_new");
+	return base;
+}
+
 /* Serves until SIGTERM or until seconds have passed. */
 void
 serve_loop(struct event_base *base, long seconds)

@@ -205,6 +205,7 @@ held_arm(struct held *h, long ms)
 	struct timeval	tv = { ms / 1000, (ms % 1000) * 1000 };
 
 	h->elapsed_ms += ms;
+	event_base_update_cache_time(h->srv->base);	/* see serve_base */
 	evtimer_add(h->timer, &tv);
 }
 
@@ -1360,8 +1361,7 @@ main(int argc, char **argv)
 	clock_gettime(CLOCK_MONOTONIC, &srv.t_reset);
 	if (srv.dns == NULL || srv.seen == NULL || srv.arrivals == NULL)
 		serve_fail("out of memory");
-	if ((srv.base = event_base_new()) == NULL)
-		serve_fail("event_base_new");
+	srv.base = serve_base();
 	if ((http = evhttp_new(srv.base)) == NULL)
 		serve_fail("evhttp_new");
 	evhttp_set_gencb(http, http_cb, &srv);
