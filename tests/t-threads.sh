@@ -1,8 +1,9 @@
 #!/bin/bash
 # t-threads.sh: transfers on threads (--threads) behave as on the main
-# thread.  The scheduling, order, signal, body, saving, policy, timeout,
-# error and hostile-server tests run again with every transfer handed to
-# one of two transfer threads and back; then what only threads have.
+# thread.  The scheduling, order, signal, pipe, body, saving, policy,
+# timeout, error and hostile-server tests run again with every transfer
+# handed to one of two transfer threads and back; then what only threads
+# have.
 . "$(dirname "$0")/lib.sh"
 
 wrap=$TMP/cofetch-threads
@@ -23,8 +24,8 @@ rerun() {
 	done < <(COFETCH=$wrap bash "$SRCDIR/tests/$1.sh" 2>&1)
 }
 
-for t in t-concurrency t-order t-signal t-body t-save t-policy t-timeout \
-    t-errors t-hostile; do
+for t in t-concurrency t-order t-signal t-pipe t-body t-save t-policy \
+    t-timeout t-errors t-hostile; do
 	rerun "$t"
 done
 
