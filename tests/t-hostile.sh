@@ -30,9 +30,11 @@ for round in $(seq 10); do
 done >"$TMP/urls"
 total=$(wc -l <"$TMP/urls")
 
-/usr/bin/time -f %M -o "$TMP/rss" "$COFETCH" -q -j 20 -t 2 -f json \
-    -i "$TMP/urls" >"$TMP/out"
+/usr/bin/time -f %M -o "$TMP/rss" "$COFETCH" -v -j 20 -t 2 -f json \
+    -i "$TMP/urls" >"$TMP/out" 2>"$TMP/verbose"
 check_eq "a hostile run ends with exit 1" 1 "$?"
+check "tripwire: every socket libcurl closed, it closed through cofetch" \
+    grep -q "libcurl closed 0 sockets unseen" "$TMP/verbose"
 check "the output is valid JSON Lines" valid_jsonl "$TMP/out"
 check_eq "one result per URL, each index once" "$total $total" \
     "$(wc -l <"$TMP/out") $(jq .index "$TMP/out" | sort -u | wc -l)"
@@ -56,6 +58,20 @@ if [ "$SANITIZED" = 1 ]; then
 else
 	check_range "peak RSS under 64 MiB" 1 65535 "$(tail -1 "$TMP/rss")"
 fi
+
+# A server that keeps a connection alive only in name: it closes it once
+# the response is sent.  While it waits, the idle connection's end is
+# noticed and no longer watched (a level-triggered event left on it would
+# spin the loop for the whole second), and the next request to that
+# server gets a fresh connection.
+printf '%s\n' "$RAW/keep-then-close?n=1" "$HTTP/delay/1000" \
+    "$RAW/keep-then-close?n=2" >"$TMP/idle.txt"
+/usr/bin/time -f "%U %S" -o "$TMP/idle.cpu" "$COFETCH" -q -j 1 -f json \
+    -i "$TMP/idle.txt" >"$TMP/idle.out"
+check_eq "a connection the server closed while idle: all three ok" \
+    "true true true" "$(jq -r .ok "$TMP/idle.out" | xargs)"
+check "...and the wait for the second did not spin (under 0.5 s of CPU)" \
+    awk '{ exit !($1 + $2 < 0.5) }' "$TMP/idle.cpu"
 
 # Errors that another attempt would not mend are not retried; a reset is.
 r=$("$COFETCH" -q -k --retries 2 -f json "$RAW/bad-chunk" \

@@ -16,7 +16,7 @@
  *   /stats/arrivals /bomb/MIB[/redirect]
  * raw (hand-made responses): /reset /close /garbage /ctype-bad /long
  *   /bad-chunk /bad-status /no-reason /nul-header /big-headers
- *   /endless-headers; anything that is not HTTP (a TLS hello) is never
+ *   /endless-headers /keep-then-close; anything that is not HTTP (a TLS hello) is never
  *   answered
  * blackhole: a listener whose backlog is full, so connects time out.
  * dns (UDP, evdns): names under .test answer 127.0.0.1, and the name says
@@ -1117,6 +1117,9 @@ static const struct raw_text {
 	RAW_TEXT("/bad-status", "HTTP/1.1 2000000000000 Huge\r\n" RAW_CLOSE
 	    "Content-Length: 0\r\n\r\n"),
 	RAW_TEXT("/no-reason", "HTTP/1.1 200\r\n" RAW_CLOSE
+	    "Content-Length: 2\r\n\r\nok"),
+	/* Keep-alive, as far as the client knows, but closed once sent. */
+	RAW_TEXT("/keep-then-close", "HTTP/1.1 200 OK\r\n"
 	    "Content-Length: 2\r\n\r\nok"),
 	RAW_TEXT("/nul-header", "HTTP/1.1 200 OK\r\nX-A: a\0b\r\n" RAW_CLOSE
 	    "Content-Length: 2\r\n\r\nok"),
