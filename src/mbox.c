@@ -2,6 +2,9 @@
  * mbox.c: a queue between threads.  A writer wakes the reader's loop (an
  * eventfd) only when the queue was empty, so a busy reader takes many
  * messages per wake-up and a busy writer makes no system call per message.
+ * A writer that runs a loop of its own posts through an mbox_out, which
+ * hands over what one pass of that loop posted at the pass's end: one
+ * lock and at most one wake-up for all of it.
  */
 #include "config.h"
 
@@ -88,21 +91,92 @@ mbox_free(struct mbox *mb)
 	free(mb);
 }
 
-void
-mbox_post(struct mbox *mb, const struct mbox_msg *m)
+static void
+mbox_post_n(struct mbox *mb, const struct mbox_msg *m, size_t n)
 {
 	uint64_t	one = 1;
 	int		was_empty;
 
 	pthread_mutex_lock(&mb->lock);
-	if (mb->n == mb->cap) {
-		mb->cap = mb->cap ? mb->cap * 2 : 64;
+	if (mb->n + n > mb->cap) {
+		while (mb->n + n > mb->cap)
+			mb->cap = mb->cap ? mb->cap * 2 : 64;
 		mb->msgs = xrealloc(mb->msgs, mb->cap * sizeof *mb->msgs);
 	}
-	mb->msgs[mb->n++] = *m;
-	was_empty = mb->n == 1;
+	memcpy(mb->msgs + mb->n, m, n * sizeof *m);
+	was_empty = mb->n == 0;
+	mb->n += n;
 	pthread_mutex_unlock(&mb->lock);
 	/* An eventfd's write fails only past 2^64 - 2 unread: never. */
 	if (was_empty && write(mb->fd, &one, sizeof one) < 0)
 		msg_fatal("cannot wake a thread: %s", strerror(errno));
+}
+
+void
+mbox_post(struct mbox *mb, const struct mbox_msg *m)
+{
+	mbox_post_n(mb, m, 1);
+}
+
+/*
+ * The writer's side.  Its flush event is made active by the pass's first
+ * post and so runs after the callbacks that were due before it, in the
+ * same pass: a message waits microseconds, not a loop iteration.
+ */
+struct mbox_out {
+	struct mbox	*to;
+	struct event	*flush;		/* on the writer's loop */
+	struct mbox_msg	*msgs;		/* posted since the last flush */
+	size_t		 n, cap;
+};
+
+static void
+mbox_out_cb(evutil_socket_t fd, short what, void *arg)
+{
+	(void)fd;
+	(void)what;
+	mbox_out_flush(arg);
+}
+
+struct mbox_out *
+mbox_out_new(struct event_base *base, struct mbox *to)
+{
+	struct mbox_out	*o;
+
+	o = xcalloc(1, sizeof *o);
+	o->to = to;
+	if ((o->flush = event_new(base, -1, 0, mbox_out_cb, o)) == NULL)
+		msg_fatal("cannot create a queue's flush");
+	return o;
+}
+
+void
+mbox_out_free(struct mbox_out *o)
+{
+	event_free(o->flush);
+	free(o->msgs);
+	free(o);
+}
+
+/* Posts m at the end of the writer's current pass. */
+void
+mbox_out_post(struct mbox_out *o, const struct mbox_msg *m)
+{
+	if (o->n == o->cap) {
+		o->cap = o->cap ? o->cap * 2 : 64;
+		o->msgs = xrealloc(o->msgs, o->cap * sizeof *o->msgs);
+	}
+	o->msgs[o->n++] = *m;
+	if (o->n == 1)
+		event_active(o->flush, EV_TIMEOUT, 0);
+}
+
+/* Hands over what waits, now: before a message that must go at once. */
+void
+mbox_out_flush(struct mbox_out *o)
+{
+	if (o->n == 0)
+		return;
+	mbox_post_n(o->to, o->msgs, o->n);
+	o->n = 0;
 }

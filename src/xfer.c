@@ -108,6 +108,8 @@ struct xfer_worker {
 	struct xfer		*x;
 	struct event_base	*base;
 	struct mbox		*inbox;
+	struct mbox_out		*to_worker;	/* the main thread's */
+	struct mbox_out		*to_main;	/* the thread's */
 };
 
 /*
@@ -854,6 +856,8 @@ xfer_new(struct event_base *base, const struct config *cfg,
 		w->x = x;
 		w->base = loop_new();
 		w->inbox = mbox_new(w->base, xfer_worker_cb, w);
+		w->to_worker = mbox_out_new(base, w->inbox);
+		w->to_main = mbox_out_new(w->base, x->done_box);
 	}
 	for (i = 0; i < x->nshards; i++)
 		xfer_shard_init(x, &x->shards[i], x->nworkers > 0 ?
@@ -877,8 +881,10 @@ xfer_halt(struct xfer *x)
 	size_t		i;
 
 	for (i = 0; i < x->nworkers; i++)
-		if (x->workers[i].running)
+		if (x->workers[i].running) {
+			mbox_out_flush(x->workers[i].to_worker);
 			mbox_post(x->workers[i].inbox, &stop);
+		}
 	while (x->npool > 0)
 		curl_easy_cleanup(x->pool[--x->npool]);
 	for (i = 0; i < x->nworkers; i++)
@@ -905,6 +911,8 @@ xfer_free(struct xfer *x)
 	msg_debug("libcurl closed %lu sockets unseen",
 	    atomic_load(&x->unseen_closes));
 	for (i = 0; i < x->nworkers; i++) {
+		mbox_out_free(x->workers[i].to_worker);
+		mbox_out_free(x->workers[i].to_main);
 		mbox_free(x->workers[i].inbox);
 		event_base_free(x->workers[i].base);
 	}
@@ -1516,7 +1524,7 @@ xfer_answer(struct xfer_shard *sh, enum xfer_op op, struct task *t)
 	if (sh->worker == NULL)
 		xfer_back(sh, op, t);
 	else
-		mbox_post(sh->x->done_box, &m);
+		mbox_out_post(sh->worker->to_main, &m);
 }
 
 
@@ -1607,7 +1615,7 @@ xfer_send(struct xfer_shard *sh, enum xfer_op op, struct task *t, long n)
 	if (sh->worker == NULL)
 		xfer_do(sh, op, t, n);
 	else
-		mbox_post(sh->worker->inbox, &m);
+		mbox_out_post(sh->worker->to_worker, &m);
 }
 
 /*
