@@ -91,6 +91,17 @@ mbox_free(struct mbox *mb)
 	free(mb);
 }
 
+/* msgs, grown to hold need messages. */
+static struct mbox_msg *
+mbox_room(struct mbox_msg *msgs, size_t *cap, size_t need)
+{
+	if (need <= *cap)
+		return msgs;
+	while (need > *cap)
+		*cap = *cap > 0 ? *cap * 2 : 64;
+	return xrealloc(msgs, *cap * sizeof *msgs);
+}
+
 static void
 mbox_post_n(struct mbox *mb, const struct mbox_msg *m, size_t n)
 {
@@ -98,11 +109,7 @@ mbox_post_n(struct mbox *mb, const struct mbox_msg *m, size_t n)
 	int		was_empty;
 
 	pthread_mutex_lock(&mb->lock);
-	if (mb->n + n > mb->cap) {
-		while (mb->n + n > mb->cap)
-			mb->cap = mb->cap ? mb->cap * 2 : 64;
-		mb->msgs = xrealloc(mb->msgs, mb->cap * sizeof *mb->msgs);
-	}
+	mb->msgs = mbox_room(mb->msgs, &mb->cap, mb->n + n);
 	memcpy(mb->msgs + mb->n, m, n * sizeof *m);
 	was_empty = mb->n == 0;
 	mb->n += n;
@@ -162,10 +169,7 @@ mbox_out_free(struct mbox_out *o)
 void
 mbox_out_post(struct mbox_out *o, const struct mbox_msg *m)
 {
-	if (o->n == o->cap) {
-		o->cap = o->cap ? o->cap * 2 : 64;
-		o->msgs = xrealloc(o->msgs, o->cap * sizeof *o->msgs);
-	}
+	o->msgs = mbox_room(o->msgs, &o->cap, o->n + 1);
 	o->msgs[o->n++] = *m;
 	if (o->n == 1)
 		event_active(o->flush, EV_TIMEOUT, 0);
