@@ -738,6 +738,15 @@ xfer_shard_close(struct xfer_shard *sh)
 	sh->socks = NULL;
 }
 
+/* Whether ulimit -v bounds this process's address space. */
+static int
+xfer_as_limited(void)
+{
+	struct rlimit	rl;
+
+	return getrlimit(RLIMIT_AS, &rl) != 0 || rl.rlim_cur != RLIM_INFINITY;
+}
+
 /*
  * Transfer threads: --threads, or by default one a CPU this process may
  * use once -j needs more than one multi handle.  Below that one thread
@@ -752,14 +761,13 @@ static size_t
 xfer_nworkers(const struct config *cfg, size_t nshards)
 {
 	cpu_set_t	cpus;
-	struct rlimit	rl;
 	size_t		n;
 
 	if (cfg->threads >= 0)
 		return (size_t)cfg->threads;
 	if (nshards < 2 || sched_getaffinity(0, sizeof cpus, &cpus) != 0)
 		return 0;
-	if (getrlimit(RLIMIT_AS, &rl) != 0 || rl.rlim_cur != RLIM_INFINITY)
+	if (xfer_as_limited())
 		return 0;
 	n = (size_t)CPU_COUNT(&cpus);
 	if (n < 2)
@@ -787,9 +795,7 @@ xfer_worker_main(void *arg)
 static void
 xfer_arenas(void)
 {
-	struct rlimit	rl;
-
-	if (getrlimit(RLIMIT_AS, &rl) == 0 && rl.rlim_cur != RLIM_INFINITY)
+	if (xfer_as_limited())
 		mallopt(M_ARENA_MAX, 1);
 }
 
@@ -868,6 +874,13 @@ xfer_new(struct event_base *base, const struct config *cfg,
 	return x;
 }
 
+static void
+xfer_pool_trim(struct xfer *x, size_t max)
+{
+	while (x->npool > max)
+		curl_easy_cleanup(x->pool[--x->npool]);
+}
+
 /*
  * Ends the transfer threads, whatever they were doing: from here on the
  * main thread owns every multi handle that is left, and transfers only
@@ -885,8 +898,7 @@ xfer_halt(struct xfer *x)
 			mbox_out_flush(x->workers[i].to_worker);
 			mbox_post(x->workers[i].inbox, &stop);
 		}
-	while (x->npool > 0)
-		curl_easy_cleanup(x->pool[--x->npool]);
+	xfer_pool_trim(x, 0);
 	for (i = 0; i < x->nworkers; i++)
 		if (x->workers[i].running) {
 			pthread_join(x->workers[i].thread, NULL);
@@ -900,9 +912,7 @@ xfer_free(struct xfer *x)
 {
 	size_t	i;
 
-	xfer_halt(x);
-	while (x->npool > 0)
-		curl_easy_cleanup(x->pool[--x->npool]);
+	xfer_halt(x);		/* and the handles dropped tasks gave back */
 	for (i = 0; i < x->nshards; i++) {
 		xfer_shard_close(&x->shards[i]);
 		curl_slist_free_all(x->shards[i].forget);
@@ -982,8 +992,7 @@ xfer_shrink(struct xfer *x, size_t max)
 	size_t	i;
 
 	x->pool_max = max;
-	while (x->npool > max)
-		curl_easy_cleanup(x->pool[--x->npool]);
+	xfer_pool_trim(x, max);
 	for (i = 0; i < x->nshards; i++)
 		xfer_send(&x->shards[i], XOP_MAXCONNECTS, NULL,
 		    (long)(max / x->nshards + 1));
@@ -1526,7 +1535,6 @@ xfer_answer(struct xfer_shard *sh, enum xfer_op op, struct task *t)
 	else
 		mbox_out_post(sh->worker->to_main, &m);
 }
-
 
 static void
 xfer_drain(struct xfer_shard *sh)
