@@ -17,6 +17,7 @@
 #include "msg.h"
 #include "opts.h"
 #include "retry.h"
+#include "save.h"
 #include "sched.h"
 #include "spool.h"
 #include "task.h"
@@ -368,6 +369,34 @@ task_retry(struct task *t)
 	return 1;
 }
 
+/*
+ * Once the result is final (not to be tried again): the final response's
+ * body goes to the result (-f body) and its file gets its name (-o);
+ * error statuses included, transport failures not.
+ */
+static void
+task_keep(struct task *t)
+{
+	struct result	*r = &t->res;
+	char		 err[512];
+	int		 has_body;
+
+	if (t->location != NULL)
+		return;		/* a hop on the way: its body was drained */
+	has_body = r->status > 0 &&
+	    (r->error == ERR_NONE || r->error == ERR_HTTP);
+	if (t->file != NULL && has_body) {
+		if ((r->path = save_commit(t->file, err, sizeof err)) == NULL) {
+			result_fail(r, ERR_OTHER, "%s", err);
+			has_body = 0;
+		}
+	}
+	if (t->content != NULL && has_body) {
+		r->body = t->content;
+		t->content = NULL;
+	}
+}
+
 /* The result is final unless it is tried again. */
 static void
 task_end(struct task *t)
@@ -375,7 +404,7 @@ task_end(struct task *t)
 	t->state = TS_DONE;
 	if (task_retry(t))
 		return;
-	xfer_keep(t);
+	task_keep(t);
 	sched_task_done(t);
 }
 

@@ -51,7 +51,6 @@
 #include <event2/event.h>
 
 #include "buf.h"
-#include "charset.h"
 #include "clock.h"
 #include "hosts.h"
 #include "html.h"
@@ -60,11 +59,11 @@
 #include "mbox.h"
 #include "msg.h"
 #include "opts.h"
+#include "outcome.h"
 #include "save.h"
 #include "sched.h"
 #include "spool.h"
 #include "task.h"
-#include "utf8.h"
 #include "xfer.h"
 #include "xmalloc.h"
 
@@ -1217,282 +1216,17 @@ xfer_start(struct xfer *x, struct task *t)
 	x->done(t);
 }
 
-static enum err_kind
-xfer_err_kind(CURLcode rc)
-{
-	switch (rc) {
-	case CURLE_COULDNT_RESOLVE_HOST:
-	case CURLE_COULDNT_RESOLVE_PROXY:
-		return ERR_DNS;
-	case CURLE_COULDNT_CONNECT:
-		return ERR_CONNECT;
-	case CURLE_OPERATION_TIMEDOUT:
-		return ERR_TIMEOUT;
-	case CURLE_SSL_CONNECT_ERROR:
-	case CURLE_PEER_FAILED_VERIFICATION:
-	case CURLE_SSL_CERTPROBLEM:
-	case CURLE_SSL_CIPHER:
-	case CURLE_SSL_CACERT_BADFILE:
-	case CURLE_SSL_ISSUER_ERROR:
-	case CURLE_SSL_PINNEDPUBKEYNOTMATCH:
-	case CURLE_SSL_INVALIDCERTSTATUS:
-	case CURLE_SSL_CRL_BADFILE:
-	case CURLE_SSL_SHUTDOWN_FAILED:
-		return ERR_TLS;
-	case CURLE_TOO_MANY_REDIRECTS:
-		return ERR_TOO_MANY_REDIRECTS;
-	case CURLE_UNSUPPORTED_PROTOCOL:
-	case CURLE_WEIRD_SERVER_REPLY:
-	case CURLE_HTTP2:
-	case CURLE_HTTP2_STREAM:
-	case CURLE_HTTP3:
-	case CURLE_BAD_CONTENT_ENCODING:
-	case CURLE_RANGE_ERROR:
-		return ERR_PROTOCOL;
-	case CURLE_PARTIAL_FILE:
-	case CURLE_RECV_ERROR:
-	case CURLE_SEND_ERROR:
-	case CURLE_GOT_NOTHING:
-		return ERR_RESET;
-	case CURLE_FILESIZE_EXCEEDED:
-		return ERR_TOO_LARGE;
-	default:
-		return ERR_OTHER;
-	}
-}
-
-/*
- * libcurl 7.88 reports a malformed chunk, and response headers past its
- * 300 KB bound, as CURLE_RECV_ERROR like a reset; only its message tells
- * them apart.  Unlike a reset, neither is worth another attempt.
- */
-static enum err_kind
-xfer_recv_kind(const char *msg)
-{
-	static const char	too_large[] = "Too large response headers";
-
-	if (strstr(msg, "chunked-encoding") != NULL)
-		return ERR_PROTOCOL;
-	if (strncmp(msg, too_large, sizeof too_large - 1) == 0)
-		return ERR_TOO_LARGE;
-	return ERR_RESET;
-}
-
-static int64_t
-xfer_time(CURL *e, CURLINFO what)
-{
-	curl_off_t	v = 0;
-
-	if (curl_easy_getinfo(e, what, &v) != CURLE_OK || v < 0)
-		return 0;
-	return v;
-}
-
-static const char *
-xfer_http_version(long v)
-{
-	switch (v) {
-	case CURL_HTTP_VERSION_1_0: return "1.0";
-	case CURL_HTTP_VERSION_1_1: return "1.1";
-	case CURL_HTTP_VERSION_2_0: return "2";
-	case CURL_HTTP_VERSION_3: return "3";
-	default: return NULL;
-	}
-}
-
-/*
- * curl's times are cumulative from the transfer's start; the result has
- * each phase's own duration, null for a phase that never happened, and
- * ttfb and total from the attempt's start (so they include DNS, which
- * the task timed).  A reused connection has no connect time in curl, but
- * it reached the request (pretransfer), so connect and tls took 0.
- */
-static void
-xfer_collect_times(const struct task *t, CURL *e, struct result_times *tm)
-{
-	int64_t	lookup, conn, app, pre, first, before;
-	char	*scheme = NULL;
-	int	 https;
-
-	before = t->t_xfer - t->t_start;
-	lookup = xfer_time(e, CURLINFO_NAMELOOKUP_TIME_T);
-	conn = xfer_time(e, CURLINFO_CONNECT_TIME_T);
-	app = xfer_time(e, CURLINFO_APPCONNECT_TIME_T);
-	pre = xfer_time(e, CURLINFO_PRETRANSFER_TIME_T);
-	first = xfer_time(e, CURLINFO_STARTTRANSFER_TIME_T);
-	curl_easy_getinfo(e, CURLINFO_SCHEME, &scheme);
-	https = scheme != NULL && strcasecmp(scheme, "https") == 0;
-	if (conn > 0) {
-		tm->connect = conn > lookup ? conn - lookup : 0;
-		if (app > 0)
-			tm->tls = app > conn ? app - conn : 0;
-		else
-			tm->tls = https ? TIME_UNKNOWN : 0;
-	} else if (pre > 0)
-		tm->connect = tm->tls = 0;
-	else
-		tm->connect = tm->tls = TIME_UNKNOWN;
-	tm->ttfb = first > 0 ? before + first : TIME_UNKNOWN;
-	tm->total = before + xfer_time(e, CURLINFO_TOTAL_TIME_T);
-}
-
-static char *
-xfer_info_str(CURL *e, CURLINFO what)
-{
-	char	*s = NULL;
-
-	if (curl_easy_getinfo(e, what, &s) != CURLE_OK || s == NULL)
-		return NULL;
-	return xstrdup(s);
-}
-
-/* Fills the task's result from the finished (or aborted) transfer. */
-static void
-xfer_collect(struct task *t, CURL *e)
-{
-	struct result	*r = &t->res;
-	long		 v = 0;
-
-	curl_easy_getinfo(e, CURLINFO_RESPONSE_CODE, &v);
-	r->status = v;
-	v = 0;
-	curl_easy_getinfo(e, CURLINFO_HTTP_VERSION, &v);
-	r->http_version = r->status > 0 ? xfer_http_version(v) : NULL;
-	r->redirects = t->hops;
-	t->retry_after = xfer_time(e, CURLINFO_RETRY_AFTER);
-	free(r->content_type);
-	r->content_type = xfer_info_str(e, CURLINFO_CONTENT_TYPE);
-	free(r->effective_url);
-	r->effective_url = xfer_info_str(e, CURLINFO_EFFECTIVE_URL);
-	xfer_collect_times(t, e, &r->time);
-}
-
 /* A 3xx with a Location, when following: the hop the task takes next. */
 static void
 xfer_location(struct xfer *x, struct task *t, CURL *e)
 {
+	char	*u = NULL;
+
 	free(t->location);
 	t->location = NULL;
-	if (!xfer_follows(x->cfg, t->res.status))
-		return;
-	t->location = xfer_info_str(e, CURLINFO_REDIRECT_URL);
-}
-
-/*
- * The preview's lines in UTF-8: from the declared charset, or for an HTML
- * page that declares none and is not valid UTF-8, from windows-1252.  A
- * body without a Content-Type is only repaired.
- */
-static void
-xfer_head_lines(struct task *t)
-{
-	struct result	*r = &t->res;
-	struct buf	*l = &t->preview->lines;
-	const char	*cs = NULL;
-
-	if (t->html != NULL && t->hop_body == HOP_BODY_KEPT) {
-		cs = html_charset(t->html);
-		if (cs == NULL && t->html->active == 1 &&
-		    t->res.content_type != NULL && l->len > 0 &&
-		    !utf8_valid((unsigned char *)l->data, l->len))
-			cs = "windows-1252";
-	}
-	free(r->head);
-	if (!charset_is_utf8(cs)) {
-		r->head = charset_to_utf8(cs, l->data, l->len, &r->head_len);
-		return;
-	}
-	r->head = xmemdup(l->len ? l->data : "", l->len);
-	r->head_len = l->len;
-}
-
-/*
- * What the output shows of the final response, once one came: headers,
- * preview lines and, in json, the title.
- */
-static void
-xfer_head(struct task *t, CURLcode rc)
-{
-	struct result	*r = &t->res;
-
-	if (r->status == 0)
-		return;
-	if (t->headers != NULL) {
-		free(r->headers);
-		r->headers = xmemdup(t->headers->len ? t->headers->data : "",
-		    t->headers->len);
-		r->headers_len = t->headers->len;
-	}
-	if (t->html != NULL && t->hop_body == HOP_BODY_KEPT &&
-	    t->html->active && sched_config(t->sched)->format == FMT_JSON) {
-		html_end(t->html);
-		free(r->title);
-		r->title = html_title(t->html);
-	}
-	if (t->preview == NULL)
-		return;
-	if (rc == CURLE_OK)
-		preview_end(t->preview);
-	xfer_head_lines(t);
-}
-
-static void
-xfer_classify(struct task *t, CURLcode rc)
-{
-	struct result	*r = &t->res;
-	enum err_kind	 kind;
-
-	if (rc == CURLE_WRITE_ERROR && t->stopped)
-		rc = CURLE_OK;		/* we ended it: we had enough */
-	if (rc == CURLE_WRITE_ERROR && t->io_error != NULL) {
-		result_fail(r, ERR_OTHER, "%s", t->io_error);
-		return;
-	}
-	if (rc == CURLE_WRITE_ERROR && t->over_decoded) {
-		result_fail(r, ERR_TOO_LARGE, "body decodes to more than %llu "
-		    "bytes (--max-decoded)", (unsigned long long)
-		    sched_config(t->sched)->max_decoded);
-		return;
-	}
-	xfer_head(t, rc);
-	if (rc == CURLE_OK) {
-		if (r->status >= 400)
-			result_fail(r, ERR_HTTP, "HTTP status %ld", r->status);
-		return;
-	}
-	t->out_of_memory = rc == CURLE_OUT_OF_MEMORY;
-	kind = rc == CURLE_RECV_ERROR ? xfer_recv_kind(t->errbuf) :
-	    xfer_err_kind(rc);
-	result_fail(r, kind, "%s", t->errbuf[0] != '\0' ? t->errbuf :
-	    curl_easy_strerror(rc));
-}
-
-/*
- * Once the result is final (not to be tried again): the final response's
- * body goes to the result (-f body) and its file gets its name (-o);
- * error statuses included, transport failures not.
- */
-void
-xfer_keep(struct task *t)
-{
-	struct result	*r = &t->res;
-	char		 err[512];
-	int		 has_body;
-
-	if (t->location != NULL)
-		return;		/* a hop on the way: its body was drained */
-	has_body = r->status > 0 &&
-	    (r->error == ERR_NONE || r->error == ERR_HTTP);
-	if (t->file != NULL && has_body) {
-		if ((r->path = save_commit(t->file, err, sizeof err)) == NULL) {
-			result_fail(r, ERR_OTHER, "%s", err);
-			has_body = 0;
-		}
-	}
-	if (t->content != NULL && has_body) {
-		r->body = t->content;
-		t->content = NULL;
-	}
+	if (xfer_follows(x->cfg, t->res.status) && curl_easy_getinfo(e,
+	    CURLINFO_REDIRECT_URL, &u) == CURLE_OK && u != NULL)
+		t->location = xstrdup(u);
 }
 
 /* The thread's half of ending a transfer: out of its multi handle. */
@@ -1551,8 +1285,8 @@ xfer_drain(struct xfer_shard *sh)
 		curl_easy_getinfo(m->easy_handle, CURLINFO_PRIVATE, &priv);
 		t = (struct task *)(void *)priv;
 		/* m is invalid once the handle is removed. */
-		xfer_collect(t, t->easy);
-		xfer_classify(t, m->data.result);
+		outcome_collect(t, t->easy);
+		outcome_classify(t, m->data.result);
 		xfer_location(x, t, t->easy);
 		xfer_detach(sh, t);
 		xfer_answer(sh, XOP_DONE, t);
@@ -1587,7 +1321,7 @@ xfer_cut(struct xfer_shard *sh, struct task *t)
 		xfer_answer(sh, XOP_ABORT, t);
 		return;
 	}
-	xfer_collect(t, t->easy);
+	outcome_collect(t, t->easy);
 	t->res.time.total = clock_us() - t->t_start;
 	xfer_detach(sh, t);
 	t->cut = 1;

@@ -23,7 +23,6 @@ void		 xfer_shrink(struct xfer *, size_t);
 void		 xfer_abort(struct task *, const char *);
 void		 xfer_halt(struct xfer *);
 void		 xfer_drop(struct xfer *, struct task *);
-void		 xfer_keep(struct task *);
 unsigned long	 xfer_curl_resolves(const struct xfer *);
 
 #endif
