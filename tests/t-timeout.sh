@@ -22,9 +22,9 @@ check_range "-t 0.4 ends near 0.4 s" 0.35 1.5 \
     "$("$COFETCH" -q -f json -t 0.4 "$HTTP/delay/3000" | jq -r .time.total)"
 
 # A listener whose backlog is full drops SYNs: only the connect timeout
-# can end this.  libcurl says "Failed to connect ... Timeout was reached"
-# or "Connection timed out after N milliseconds", whichever of its two
-# checks comes first (under ASan with threads, the second was seen).
+# can end this.  libcurl 7.88 words it "Failed to connect ... Timeout was
+# reached", "Connection timeout after N ms" or "Connection timed out
+# after N milliseconds", by which of its checks comes first.
 r=$("$COFETCH" -q -f json --connect-timeout 0.5 -t 10 "$HOLE/")
 check_eq "connect timeout" timeout "$(jq -r .error <<<"$r")"
 check "connect timeout message" jq -e '.message | test("connect"; "i")' <<<"$r"

@@ -16,8 +16,8 @@
  *   /stats/arrivals /bomb/MIB[/redirect]
  * raw (hand-made responses): /reset /close /garbage /ctype-bad /long
  *   /bad-chunk /bad-status /no-reason /nul-header /big-headers
- *   /endless-headers /keep-then-close; anything that is not HTTP (a TLS hello) is never
- *   answered
+ *   /endless-headers /keep-then-close; anything that is not HTTP (a TLS
+ *   hello) is never answered
  * blackhole: a listener whose backlog is full, so connects time out.
  * dns (UDP, evdns): names under .test answer 127.0.0.1, and the name says
  *   how: nx* NXDOMAIN, drop* never answered, slow* 300 ms late, tc*
