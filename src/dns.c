@@ -31,9 +31,9 @@
 
 #include "buf.h"
 #include "clock.h"
+#include "conf.h"
 #include "dns.h"
 #include "msg.h"
-#include "opts.h"
 #include "xmalloc.h"
 
 #define DNS_CACHE_MAX	65536

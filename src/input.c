@@ -17,10 +17,10 @@
 
 #include <event2/event.h>
 
+#include "conf.h"
 #include "input.h"
 #include "lines.h"
 #include "msg.h"
-#include "opts.h"
 #include "xmalloc.h"
 
 struct source {

@@ -18,6 +18,7 @@
 #include "jsonl.h"
 #include "msg.h"
 #include "opts.h"
+#include "url.h"
 #include "version.h"
 #include "xmalloc.h"
 
@@ -229,15 +230,6 @@ set_retry_on(struct config *c, const char *arg)
 	return 0;
 }
 
-/* Whether --retry-on counts this HTTP status as transient. */
-int
-opts_retry_status(const struct config *c, long status)
-{
-	if (status < 0 || status >= 640)
-		return 0;
-	return (c->retry_on[status / 64] >> (status % 64)) & 1;
-}
-
 static int
 set_skip_done(struct config *c, const char *arg)
 {
@@ -419,8 +411,10 @@ set_proxy(struct config *c, const char *arg)
 {
 	char	why[256];
 
-	url_target_clear(&c->proxy_target);
-	if (url_parse_proxy(arg, &c->proxy_target, why, sizeof why) != NULL)
+	if (c->proxy_target == NULL)
+		c->proxy_target = xcalloc(1, sizeof *c->proxy_target);
+	url_target_clear(c->proxy_target);
+	if (url_parse_proxy(arg, c->proxy_target, why, sizeof why) != NULL)
 		return opts_bad("proxy", arg, why);
 	c->proxy = arg;
 	return 0;
@@ -758,7 +752,11 @@ opts_free(struct config *c)
 	free(c->inputs);
 	free(c->resolves);
 	free(c->headers);
-	url_target_clear(&c->proxy_target);
+	if (c->proxy_target != NULL) {
+		url_target_clear(c->proxy_target);
+		free(c->proxy_target);
+	}
+	c->proxy_target = NULL;
 	c->inputs = NULL;
 	c->resolves = NULL;
 	c->headers = NULL;

@@ -16,8 +16,8 @@
 
 #include "buf.h"
 #include "charset.h"
+#include "conf.h"
 #include "html.h"
-#include "opts.h"
 #include "outcome.h"
 #include "preview.h"
 #include "result.h"

@@ -25,13 +25,13 @@
 #include <event2/event.h>
 
 #include "clock.h"
-#include "hosts.h"
+#include "conf.h"
 #include "doneset.h"
+#include "hosts.h"
 #include "input.h"
 #include "jsonl.h"
 #include "lines.h"
 #include "msg.h"
-#include "opts.h"
 #include "retry.h"
 #include "sched.h"
 #include "sema.h"

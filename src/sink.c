@@ -23,9 +23,9 @@
 #include <event2/event.h>
 
 #include "buf.h"
+#include "conf.h"
 #include "format.h"
 #include "msg.h"
-#include "opts.h"
 #include "reorder.h"
 #include "sink.h"
 #include "spool.h"

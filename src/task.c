@@ -12,10 +12,10 @@
 #include <event2/event.h>
 
 #include "clock.h"
+#include "conf.h"
 #include "dns.h"
 #include "jsonl.h"
 #include "msg.h"
-#include "opts.h"
 #include "retry.h"
 #include "save.h"
 #include "sched.h"
@@ -143,7 +143,7 @@ task_connects_to(const struct task *t)
 {
 	const struct config	*cfg = sched_config(t->sched);
 
-	return cfg->proxy != NULL ? &cfg->proxy_target : &t->target;
+	return cfg->proxy != NULL ? cfg->proxy_target : &t->target;
 }
 
 /* Whether this hop goes to another host:port than the first one did. */
@@ -280,7 +280,7 @@ task_transient(const struct task *t)
 	case ERR_RESET:
 		return 1;
 	case ERR_HTTP:
-		return opts_retry_status(sched_config(t->sched), t->res.status);
+		return conf_retry_status(sched_config(t->sched), t->res.status);
 	default:
 		return 0;
 	}

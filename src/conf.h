@@ -1,0 +1,74 @@
+/*
+ * conf.h: the run's settings, as opts.c read them from the command line.
+ * Pure data: every layer reads it, only opts.c writes it.
+ */
+#ifndef COFETCH_CONF_H
+#define COFETCH_CONF_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "format.h"
+
+struct url_target;
+
+struct config {
+	unsigned	  jobs;			/* -j: tasks in flight */
+	int64_t		  timeout_ms;		/* -t: one attempt */
+	int64_t		  connect_timeout_ms;
+	int64_t		  deadline_ms;		/* --deadline; 0: none */
+	int		  fail_fast;
+	unsigned	  per_host;		/* --per-host; 0: no cap */
+	int		  threads;		/* --threads; -1: by -j and CPUs */
+	int64_t		  pace_us;		/* --rate: between starts; 0: none */
+	unsigned	  retries;		/* --retries */
+	uint64_t	  retry_on[10];		/* --retry-on: status bits 0-639 */
+	const char	 *skip_done;		/* --skip-done FILE */
+	int		  jsonl;		/* --input-format jsonl */
+	uint64_t	  shard_k;		/* --shard K/N: keep index */
+	uint64_t	  shard_n;		/*   i % N == K - 1; N 0: all */
+	int		  keep_order;		/* -k */
+	size_t		  window;		/* -k reorder window */
+	enum format	  format;
+	size_t		  lines;		/* -n: preview lines */
+	int		  lines_given;		/* -n was given: json "head" */
+	uint64_t	  max_bytes;		/* --max-bytes; 0: no bound */
+	uint64_t	  max_decoded;		/* --max-decoded; 0: no bound */
+	int		  with_headers;		/* json "headers" */
+	int		  title_only;		/* stop once the title is in */
+	const char	 *output_dir;		/* -o */
+	int		  progress;		/* -1: when stderr is a tty */
+	int		  quiet;
+	int		  verbose;
+	int		  follow;
+	long		  max_redirects;
+	const char	 *method;		/* -X; NULL: GET, or POST with -d */
+	const char	 *data;			/* -d */
+	const char	 *user_agent;		/* -A; NULL: cofetch/VERSION */
+	const char	**headers;		/* -H "K: V" */
+	size_t		  nheaders;
+	int		  http_version;		/* 0, 11 or 2 */
+	int		  insecure;
+	const char	 *cacert;
+	const char	 *proxy;
+	struct url_target *proxy_target;	/* where --proxy connects, owned */
+	const char	 *dns_servers;		/* c-ares "ip[:port],..." */
+	int64_t		  dns_timeout_ms;
+	const char	**resolves;		/* --resolve HOST:PORT:ADDRS */
+	size_t		  nresolves;
+	char		**urls;			/* URL arguments, in argv */
+	size_t		  nurls;
+	const char	**inputs;		/* -i sources, in order */
+	size_t		  ninputs;
+};
+
+/* Whether --retry-on counts this HTTP status as transient. */
+static inline int
+conf_retry_status(const struct config *c, long status)
+{
+	if (status < 0 || status >= 640)
+		return 0;
+	return (c->retry_on[status / 64] >> (status % 64)) & 1;
+}
+
+#endif
