@@ -12,6 +12,13 @@
 
 struct url_target;
 
+/* --http1.1, --http2, or neither. */
+enum conf_http {
+	CONF_HTTP_ANY,		/* HTTP/2 negotiated over TLS */
+	CONF_HTTP_1_1,
+	CONF_HTTP_2
+};
+
 struct config {
 	unsigned	  jobs;			/* -j: tasks in flight */
 	int64_t		  timeout_ms;		/* -t: one attempt */
@@ -47,7 +54,7 @@ struct config {
 	const char	 *user_agent;		/* -A; NULL: cofetch/VERSION */
 	const char	**headers;		/* -H "K: V" */
 	size_t		  nheaders;
-	int		  http_version;		/* 0, 11 or 2 */
+	enum conf_http	  http_version;
 	int		  insecure;
 	const char	 *cacert;
 	const char	 *proxy;

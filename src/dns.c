@@ -273,7 +273,7 @@ dns_settle(struct dns *d, struct dns_entry *e, int status,
 		return;
 	}
 	buf_free(&b);
-	snprintf(why, sizeof why, "cannot resolve %s: %s", e->name,
+	snprintf(why, sizeof why, "cannot resolve %s: %s", e->key.name,
 	    status == ARES_SUCCESS ? "no address" : ares_strerror(status));
 	if (status == ARES_ENOTFOUND || status == ARES_ENODATA ||
 	    status == ARES_SUCCESS) {
@@ -312,7 +312,7 @@ dns_deadline_cb(evutil_socket_t fd, short what, void *arg)
 	(void)what;
 	q->entry = NULL;
 	snprintf(why, sizeof why, "cannot resolve %s: no answer in %.3f s",
-	    e->name, q->dns->cfg->dns_timeout_ms / 1000.0);
+	    e->key.name, q->dns->cfg->dns_timeout_ms / 1000.0);
 	dns_entry_settle(e, DNS_FAILED, NULL, why, 0);
 	dnscache_remove(&q->dns->cache, e);
 	dns_entry_free(e);
@@ -338,7 +338,7 @@ dns_query_start(struct dns *d, struct dns_entry *e)
 	/* CARES_HOSTS, when set, names the hosts file to read. */
 	hints.ai_flags = ARES_AI_ENVHOSTS;
 	d->stats.queries++;
-	ares_getaddrinfo(d->chan, e->name, NULL, &hints, dns_answer_cb, q);
+	ares_getaddrinfo(d->chan, e->key.name, NULL, &hints, dns_answer_cb, q);
 	dns_rearm(d);
 }
 

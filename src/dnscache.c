@@ -1,5 +1,5 @@
 /*
- * dnscache.c: a chained hash table of DNS entries with TTL expiry, a size
+ * dnscache.c: DNS entries in a host table (hostmap.c) with TTL expiry, a size
  * bound (the oldest idle entry goes first; an entry being resolved or
  * waited on never does) and waiter lists, so any number of tasks waiting
  * for one name share one query.  Pure: no I/O, no clock of its own.
@@ -7,30 +7,14 @@
 #include "config.h"
 
 #include <stdlib.h>
-#include <string.h>
-#include <strings.h>
 
 #include "dnscache.h"
 #include "xmalloc.h"
 
-static size_t
-dnscache_hash(const char *name, size_t nbuckets)
-{
-	uint64_t	h = 14695981039346656037ULL;	/* FNV-1a */
-
-	for (; *name != '\0'; name++) {
-		h ^= (unsigned char)(*name | 0x20);
-		h *= 1099511628211ULL;
-	}
-	return (size_t)(h & (nbuckets - 1));
-}
-
 void
 dnscache_init(struct dnscache *c, size_t max)
 {
-	c->nbuckets = 256;
-	c->buckets = xcalloc(c->nbuckets, sizeof *c->buckets);
-	c->count = 0;
+	hostmap_init(&c->map);
 	c->max = max;
 	TAILQ_INIT(&c->age);
 }
@@ -46,43 +30,16 @@ dnscache_free(struct dnscache *c)
 		if (e->state != DNS_RESOLVING)
 			dns_entry_free(e);
 	}
-	free(c->buckets);
-	c->buckets = NULL;
-}
-
-static void
-dnscache_grow(struct dnscache *c)
-{
-	struct dns_entry	**old = c->buckets, *e, *next;
-	size_t			  n = c->nbuckets, i, h;
-
-	c->nbuckets *= 2;
-	c->buckets = xcalloc(c->nbuckets, sizeof *c->buckets);
-	for (i = 0; i < n; i++) {
-		for (e = old[i]; e != NULL; e = next) {
-			next = e->chain;
-			h = dnscache_hash(e->name, c->nbuckets);
-			e->chain = c->buckets[h];
-			c->buckets[h] = e;
-		}
-	}
-	free(old);
+	hostmap_free(&c->map);
 }
 
 void
 dnscache_remove(struct dnscache *c, struct dns_entry *e)
 {
-	struct dns_entry	**p;
-
-	if (!e->cached)
+	if (!e->key.in_map)
 		return;
-	for (p = &c->buckets[dnscache_hash(e->name, c->nbuckets)]; *p != e;
-	    p = &(*p)->chain)
-		;
-	*p = e->chain;
+	hostmap_remove(&c->map, &e->key);
 	TAILQ_REMOVE(&c->age, e, age);
-	c->count--;
-	e->cached = 0;
 }
 
 /* The live entry for name; an expired one is dropped on the way. */
@@ -91,16 +48,11 @@ dnscache_get(struct dnscache *c, const char *name, int64_t now)
 {
 	struct dns_entry	*e;
 
-	for (e = c->buckets[dnscache_hash(name, c->nbuckets)]; e != NULL;
-	    e = e->chain) {
-		if (strcasecmp(e->name, name) != 0)
-			continue;
-		if (e->state == DNS_RESOLVING || now < e->expires)
-			return e;
-		dnscache_remove(c, e);
-		dns_entry_free(e);
-		return NULL;
-	}
+	e = (struct dns_entry *)(void *)hostmap_find(&c->map, name, 0);
+	if (e == NULL || e->state == DNS_RESOLVING || now < e->expires)
+		return e;
+	dnscache_remove(c, e);
+	dns_entry_free(e);
 	return NULL;
 }
 
@@ -124,29 +76,20 @@ struct dns_entry *
 dnscache_add(struct dnscache *c, const char *name)
 {
 	struct dns_entry	*e;
-	size_t			 h;
 
-	if (c->count >= c->max)
+	if (dnscache_count(c) >= c->max)
 		dnscache_evict(c);
-	if (c->count >= c->nbuckets)
-		dnscache_grow(c);
-	e = xcalloc(1, sizeof *e);
-	e->name = xstrdup(name);
+	e = (struct dns_entry *)(void *)hostmap_add(&c->map, name, 0,
+	    sizeof *e);
 	e->state = DNS_RESOLVING;
 	TAILQ_INIT(&e->waiters);
-	h = dnscache_hash(name, c->nbuckets);
-	e->chain = c->buckets[h];
-	c->buckets[h] = e;
 	TAILQ_INSERT_TAIL(&c->age, e, age);
-	c->count++;
-	e->cached = 1;
 	return e;
 }
 
 void
 dns_entry_free(struct dns_entry *e)
 {
-	free(e->name);
 	free(e->addrs);
 	free(e->error);
 	free(e);

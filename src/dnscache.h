@@ -10,6 +10,8 @@
 #include <stdint.h>
 #include <sys/queue.h>
 
+#include "hostmap.h"
+
 #define DNS_TTL_MIN_S		1
 #define DNS_TTL_MAX_S		3600
 #define DNS_TTL_HOSTS_S		60	/* hosts-file answers carry TTL 0 */
@@ -39,22 +41,18 @@ struct dns_waiter {
 };
 
 struct dns_entry {
+	struct hostmap_entry		 key;	/* the name; port 0 */
 	TAILQ_ENTRY(dns_entry)		 age;	/* oldest first */
-	struct dns_entry		*chain;	/* hash bucket */
-	char				*name;
 	enum dns_state			 state;
 	char				*addrs;
 	char				*error;
 	int64_t				 expires;	/* monotonic us */
-	int				 cached;	/* still in the table */
 	TAILQ_HEAD(, dns_waiter)	 waiters;
 	void				*query;	/* owner's data while resolving */
 };
 
 struct dnscache {
-	struct dns_entry		**buckets;
-	size_t				  nbuckets;
-	size_t				  count;
+	struct hostmap			  map;
 	size_t				  max;
 	TAILQ_HEAD(, dns_entry)		  age;
 };
@@ -73,5 +71,11 @@ void			 dns_waiter_answer(struct dns_waiter *,
 void			 dns_waiter_cancel(struct dns_waiter *);
 void			 dns_waiter_clear(struct dns_waiter *);
 int64_t			 dns_ttl_us(int);
+
+static inline size_t
+dnscache_count(const struct dnscache *c)
+{
+	return hostmap_count(&c->map);
+}
 
 #endif

@@ -51,31 +51,31 @@ html_free(struct html *h)
 }
 
 /* An unlabelled body is HTML if it starts, after white space, with '<'. */
-#define HTML_SNIFF	2
-
-static int
-html_is_html(const char *ct)
+static enum html_kind
+html_kind_of(const char *ct)
 {
 	size_t	n;
 
 	if (ct == NULL)
 		return HTML_SNIFF;
 	n = strcspn(ct, "; \t");
-	return (n == 9 && strncasecmp(ct, "text/html", 9) == 0) ||
-	    (n == 21 && strncasecmp(ct, "application/xhtml+xml", 21) == 0);
+	if ((n == 9 && strncasecmp(ct, "text/html", 9) == 0) ||
+	    (n == 21 && strncasecmp(ct, "application/xhtml+xml", 21) == 0))
+		return HTML_YES;
+	return HTML_NOT;
 }
 
 /* A new body, with its response's Content-Type (or NULL). */
 void
 html_begin(struct html *h, const char *content_type)
 {
-	h->active = html_is_html(content_type);
+	h->kind = html_kind_of(content_type);
 	h->state = HS_TEXT;
 	h->seen = 0;
 	h->quote = 0;
 	h->until = NULL;
 	h->matched = 0;
-	h->title_state = 0;
+	h->title_state = HTML_TITLE_UNSEEN;
 	h->title_total = 0;
 	h->head_over = 0;
 	buf_reset(&h->tag);
@@ -226,8 +226,9 @@ html_tag_done(struct html *h)
 	h->state = HS_TEXT;
 	if (h->tag.len >= HTML_TAG_MAX)
 		return;		/* cut: not to be trusted */
-	if (!end && strcmp(name, "title") == 0 && h->title_state == 0) {
-		h->title_state = 1;
+	if (!end && strcmp(name, "title") == 0 &&
+	    h->title_state == HTML_TITLE_UNSEEN) {
+		h->title_state = HTML_TITLE_READING;
 		h->state = HS_TITLE;
 		h->matched = 0;
 	} else if (!end && strcmp(name, "script") == 0)
@@ -311,7 +312,7 @@ html_title_end_byte(struct html *h, unsigned char c)
 	len = h->title_total - (sizeof html_title_end - 1);
 	if (len < h->title.len)
 		h->title.len = (size_t)len;
-	h->title_state = 2;
+	h->title_state = HTML_TITLE_READ;
 	if (c == '>')
 		h->state = HS_TEXT;
 	else
@@ -370,9 +371,9 @@ html_byte(struct html *h, unsigned char c)
 int
 html_done(const struct html *h)
 {
-	if (!h->active || h->seen >= HTML_SCAN_MAX)
+	if (h->kind == HTML_NOT || h->seen >= HTML_SCAN_MAX)
 		return 1;
-	return h->title_state == 2 && (h->header_cs[0] != '\0' ||
+	return h->title_state == HTML_TITLE_READ && (h->header_cs[0] != '\0' ||
 	    h->meta_cs[0] != '\0' || h->head_over || h->seen >= HTML_PRESCAN);
 }
 
@@ -382,9 +383,9 @@ html_feed(struct html *h, const char *data, size_t len)
 {
 	size_t	i;
 
-	while (h->active == HTML_SNIFF && len > 0) {
+	while (h->kind == HTML_SNIFF && len > 0) {
 		if (strchr(" \t\n\r\f", *data) == NULL) {
-			h->active = *data == '<';
+			h->kind = *data == '<' ? HTML_YES : HTML_NOT;
 			break;
 		}
 		data++;
@@ -405,8 +406,8 @@ html_feed(struct html *h, const char *data, size_t len)
 void
 html_end(struct html *h)
 {
-	if (h->title_state == 1)
-		h->title_state = 2;
+	if (h->title_state == HTML_TITLE_READING)
+		h->title_state = HTML_TITLE_READ;
 }
 
 /* The charset the body is in, as declared; NULL if it says nothing. */
@@ -550,7 +551,7 @@ html_title(const struct html *h)
 	char		*text;
 	size_t		 len;
 
-	if (h->title_state != 2)
+	if (h->title_state != HTML_TITLE_READ)
 		return NULL;
 	if (cs == NULL && !utf8_valid((const unsigned char *)h->title.data,
 	    h->title.len))

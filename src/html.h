@@ -14,15 +14,28 @@
 #define HTML_SCAN_MAX	(64 * 1024)	/* bytes of a body looked at */
 #define HTML_TITLE_MAX	1024		/* bytes of a title reported */
 
+/* Whether the body is HTML, from its Content-Type. */
+enum html_kind {
+	HTML_NOT,
+	HTML_YES,		/* labelled HTML, or sniffed to be */
+	HTML_SNIFF		/* no type: HTML if it starts with '<' */
+};
+
+enum html_title {
+	HTML_TITLE_UNSEEN,
+	HTML_TITLE_READING,
+	HTML_TITLE_READ
+};
+
 struct html {
-	int		 active;	/* this body is HTML (2: will tell) */
+	enum html_kind	 kind;
 	int		 state;
 	uint64_t	 seen;
 	struct buf	 tag;		/* the tag being read */
 	char		 quote;		/* inside an attribute value */
 	const char	*until;		/* what ends the text being skipped */
 	size_t		 matched;	/* of until, or of "</title" */
-	int		 title_state;	/* 0 not seen, 1 reading, 2 read */
+	enum html_title	 title_state;
 	struct buf	 title;		/* its bytes as sent, bounded */
 	uint64_t	 title_total;
 	int		 head_over;	/* <body> or </head>: no more meta */

@@ -6,31 +6,17 @@
  */
 #include "config.h"
 
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include <cJSON.h>
 
 #include "buf.h"
+#include "http.h"
 #include "jsonl.h"
+#include "reqhdr.h"
 #include "utf8.h"
 #include "xmalloc.h"
-
-/* An HTTP token (RFC 9110): what a method or a header name may be. */
-int
-http_token(const char *s)
-{
-	static const char	tchar[] = "!#$%&'*+-.^_`|~";
-
-	if (*s == '\0')
-		return 0;
-	for (; *s != '\0'; s++)
-		if (!((*s >= '0' && *s <= '9') || (*s >= 'a' && *s <= 'z') ||
-		    (*s >= 'A' && *s <= 'Z') || strchr(tchar, *s) != NULL))
-			return 0;
-	return 1;
-}
 
 static const char *
 jsonl_skip_space(const char *p, const char *end)
@@ -190,8 +176,7 @@ static const char *
 jsonl_headers(const cJSON *h, struct request_line *r)
 {
 	const cJSON	*kv;
-	size_t		 n = 0, len;
-	char		*line;
+	size_t		 n = 0;
 
 	if (h == NULL || cJSON_IsNull(h))
 		return NULL;
@@ -207,14 +192,8 @@ jsonl_headers(const cJSON *h, struct request_line *r)
 			return "a header's name is not a token";
 		if (strpbrk(kv->valuestring, "\r\n") != NULL)
 			return "a header's value contains a line break";
-		len = strlen(kv->string) + strlen(kv->valuestring) + 3;
-		line = xmalloc(len);
-		if (kv->valuestring[0] == '\0')
-			snprintf(line, len, "%s;", kv->string);
-		else
-			snprintf(line, len, "%s: %s", kv->string,
-			    kv->valuestring);
-		r->headers[r->nheaders++] = line;
+		r->headers[r->nheaders++] = reqhdr_line(kv->string,
+		    kv->valuestring);
 	}
 	return NULL;
 }

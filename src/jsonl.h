@@ -18,6 +18,5 @@ struct request_line {
 
 const char	*jsonl_parse(const char *, size_t, struct request_line *);
 void		 jsonl_clear(struct request_line *);
-int		 http_token(const char *);
 
 #endif

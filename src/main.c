@@ -236,6 +236,27 @@ print_summary(const struct app *app)
 }
 
 static int
+probe_total(const void *sched, uint64_t *n)
+{
+	return sched_total(sched, n);
+}
+
+static unsigned
+probe_in_flight(const void *sched)
+{
+	return sched_in_flight(sched);
+}
+
+static void
+app_progress(struct app *app)
+{
+	struct progress_probe	probe = { probe_total, probe_in_flight,
+	    app->sched };
+
+	app->progress = progress_new(app->base, app->sink, &probe, app->t0);
+}
+
+static int
 exit_status(const struct app *app)
 {
 	const struct sink_counts	*c = sink_counts(app->sink);
@@ -391,10 +412,10 @@ main(int argc, char **argv)
 	if (app.cfg.format == FMT_BODY)
 		app.spool = spool_new(BODY_MEMORY);
 	app.sink = sink_new(app.base, &app.cfg);
-	app.xfer = xfer_new(app.base, &app.cfg, sched_wake, app.spool,
-	    app.saver);
+	app.xfer = xfer_new(app.base, &app.cfg);
 	app.sched = sched_new(app.base, &app.cfg, app.input, app.sink,
 	    app.dns, app.xfer);
+	sched_keep_bodies(app.sched, app.spool, app.saver);
 	sched_skip_done(app.sched, app.done);
 	input_on_readable(app.input, sched_kick, app.sched);
 	sink_on_close(app.sink, on_output_closed, &app);
@@ -405,8 +426,7 @@ main(int argc, char **argv)
 
 	if (app.cfg.progress == 1 || (app.cfg.progress == -1 &&
 	    !app.cfg.quiet && isatty(STDERR_FILENO)))
-		app.progress = progress_new(app.base, app.sink, app.sched,
-		    app.t0);
+		app_progress(&app);
 
 	if (app.done != NULL)
 		mend_cut_line(&app);

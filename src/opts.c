@@ -15,7 +15,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "jsonl.h"
+#include "http.h"
 #include "msg.h"
 #include "opts.h"
 #include "url.h"
@@ -534,9 +534,9 @@ static const struct opt opts_table[] = {
 	    SET(set_user_agent) },
 	{ "data", 'd', "S", "send S as the request body (method POST unless "
 	    "-X says otherwise)", SET(set_data) },
-	{ "http1.1", 0, NULL, "use HTTP/1.1 only", FLAG(http_version, 11) },
+	{ "http1.1", 0, NULL, "use HTTP/1.1 only", FLAG(http_version, CONF_HTTP_1_1) },
 	{ "http2", 0, NULL, "ask for HTTP/2 over plain http too (over https it "
-	    "is negotiated by default)", FLAG(http_version, 2) },
+	    "is negotiated by default)", FLAG(http_version, CONF_HTTP_2) },
 	{ "insecure", 0, NULL, "do not verify TLS certificates",
 	    FLAG(insecure, 1) },
 	{ "cacert", 0, "FILE", "verify TLS certificates against the CAs in "

@@ -1,9 +1,9 @@
 /*
  * outcome.c: what a transfer came to.  Reads libcurl's answers about a
- * finished (or cut) transfer into its task's result: status, times,
- * error kind and message, and what the output shows of the final
- * response (headers, preview lines, title).  Runs on the thread that ran
- * the transfer, before the task goes back to the main thread.
+ * finished (or cut) transfer into its job: status, times, error kind and
+ * message, the redirect to follow, and what the body sink shows of the
+ * final response.  Runs on the thread that ran the transfer, before the
+ * job goes back to the main thread.
  */
 #include "config.h"
 
@@ -14,16 +14,12 @@
 
 #include <curl/curl.h>
 
-#include "buf.h"
-#include "charset.h"
-#include "conf.h"
-#include "html.h"
+#include "bodysink.h"
+#include "clock.h"
+#include "http.h"
+#include "job.h"
 #include "outcome.h"
-#include "preview.h"
 #include "result.h"
-#include "sched.h"
-#include "task.h"
-#include "utf8.h"
 #include "xmalloc.h"
 
 static enum err_kind
@@ -117,13 +113,13 @@ outcome_http_version(long v)
  * it reached the request (pretransfer), so connect and tls took 0.
  */
 static void
-outcome_collect_times(const struct task *t, CURL *e, struct result_times *tm)
+outcome_times(const struct xfer_job *j, CURL *e, struct result_times *tm)
 {
 	int64_t	lookup, conn, app, pre, first, before;
 	char	*scheme = NULL;
 	int	 https;
 
-	before = t->t_xfer - t->t_start;
+	before = j->priv.started - j->began;
 	lookup = outcome_time(e, CURLINFO_NAMELOOKUP_TIME_T);
 	conn = outcome_time(e, CURLINFO_CONNECT_TIME_T);
 	app = outcome_time(e, CURLINFO_APPCONNECT_TIME_T);
@@ -155,11 +151,21 @@ outcome_info_str(CURL *e, CURLINFO what)
 	return xstrdup(s);
 }
 
-/* Fills the task's result from the finished (or aborted) transfer. */
-void
-outcome_collect(struct task *t, CURL *e)
+/* A 3xx with a Location, when following: the hop the task takes next. */
+static void
+outcome_location(struct xfer_job *j, CURL *e)
 {
-	struct result	*r = &t->res;
+	free(j->location);
+	j->location = NULL;
+	if (j->body->pol->follow && http_redirects(j->res->status))
+		j->location = outcome_info_str(e, CURLINFO_REDIRECT_URL);
+}
+
+/* Fills the job's result from the finished (or cut) transfer. */
+void
+outcome_collect(struct xfer_job *j, CURL *e)
+{
+	struct result	*r = j->res;
 	long		 v = 0;
 
 	curl_easy_getinfo(e, CURLINFO_RESPONSE_CODE, &v);
@@ -167,100 +173,59 @@ outcome_collect(struct task *t, CURL *e)
 	v = 0;
 	curl_easy_getinfo(e, CURLINFO_HTTP_VERSION, &v);
 	r->http_version = r->status > 0 ? outcome_http_version(v) : NULL;
-	r->redirects = t->hops;
-	t->retry_after = outcome_time(e, CURLINFO_RETRY_AFTER);
+	r->redirects = j->hops;
+	r->bytes = j->body->bytes;
+	r->truncated = j->body->truncated;
+	j->retry_after = outcome_time(e, CURLINFO_RETRY_AFTER);
 	free(r->content_type);
 	r->content_type = outcome_info_str(e, CURLINFO_CONTENT_TYPE);
 	free(r->effective_url);
 	r->effective_url = outcome_info_str(e, CURLINFO_EFFECTIVE_URL);
-	outcome_collect_times(t, e, &r->time);
+	outcome_times(j, e, &r->time);
+	outcome_location(j, e);
 }
 
 /*
- * The preview's lines in UTF-8: from the declared charset, or for an HTML
- * page that declares none and is not valid UTF-8, from windows-1252.  A
- * body without a Content-Type is only repaired.
+ * A transfer that xfer_abort() stopped: curl's total time only moves at
+ * progress updates, so it is timed here.
  */
-static void
-outcome_head_lines(struct task *t)
-{
-	struct result	*r = &t->res;
-	struct buf	*l = &t->preview->lines;
-	const char	*cs = NULL;
-
-	if (t->html != NULL && t->hop_body == HOP_BODY_KEPT) {
-		cs = html_charset(t->html);
-		if (cs == NULL && t->html->active == 1 &&
-		    t->res.content_type != NULL && l->len > 0 &&
-		    !utf8_valid((unsigned char *)l->data, l->len))
-			cs = "windows-1252";
-	}
-	free(r->head);
-	if (!charset_is_utf8(cs)) {
-		r->head = charset_to_utf8(cs, l->data, l->len, &r->head_len);
-		return;
-	}
-	r->head = xmemdup(l->len ? l->data : "", l->len);
-	r->head_len = l->len;
-}
-
-/*
- * What the output shows of the final response, once one came: headers,
- * preview lines and, in json, the title.
- */
-static void
-outcome_head(struct task *t, CURLcode rc)
-{
-	struct result	*r = &t->res;
-
-	if (r->status == 0)
-		return;
-	if (t->headers != NULL) {
-		free(r->headers);
-		r->headers = xmemdup(t->headers->len ? t->headers->data : "",
-		    t->headers->len);
-		r->headers_len = t->headers->len;
-	}
-	if (t->html != NULL && t->hop_body == HOP_BODY_KEPT &&
-	    t->html->active && sched_config(t->sched)->format == FMT_JSON) {
-		html_end(t->html);
-		free(r->title);
-		r->title = html_title(t->html);
-	}
-	if (t->preview == NULL)
-		return;
-	if (rc == CURLE_OK)
-		preview_end(t->preview);
-	outcome_head_lines(t);
-}
-
 void
-outcome_classify(struct task *t, CURLcode rc)
+outcome_cut(struct xfer_job *j, CURL *e)
 {
-	struct result	*r = &t->res;
-	enum err_kind	 kind;
+	outcome_collect(j, e);
+	j->res->time.total = clock_us() - j->began;
+	j->cut = 1;
+}
 
-	if (rc == CURLE_WRITE_ERROR && t->stopped)
+/* The error, if any, of a transfer that ended with rc. */
+void
+outcome_classify(struct xfer_job *j, CURLcode rc)
+{
+	const struct bodysink	*b = j->body;
+	struct result		*r = j->res;
+	enum err_kind		 kind;
+
+	if (rc == CURLE_WRITE_ERROR && b->stopped)
 		rc = CURLE_OK;		/* we ended it: we had enough */
-	if (rc == CURLE_WRITE_ERROR && t->io_error != NULL) {
-		result_fail(r, ERR_OTHER, "%s", t->io_error);
+	if (rc == CURLE_WRITE_ERROR && b->io_error != NULL) {
+		result_fail(r, ERR_OTHER, "%s", b->io_error);
 		return;
 	}
-	if (rc == CURLE_WRITE_ERROR && t->over_decoded) {
+	if (rc == CURLE_WRITE_ERROR && b->over_decoded) {
 		result_fail(r, ERR_TOO_LARGE, "body decodes to more than %llu "
 		    "bytes (--max-decoded)", (unsigned long long)
-		    sched_config(t->sched)->max_decoded);
+		    b->pol->max_decoded);
 		return;
 	}
-	outcome_head(t, rc);
+	bodysink_end(j->body, r, rc == CURLE_OK);
 	if (rc == CURLE_OK) {
 		if (r->status >= 400)
 			result_fail(r, ERR_HTTP, "HTTP status %ld", r->status);
 		return;
 	}
-	t->out_of_memory = rc == CURLE_OUT_OF_MEMORY;
-	kind = rc == CURLE_RECV_ERROR ? outcome_recv_kind(t->errbuf) :
+	j->out_of_memory = rc == CURLE_OUT_OF_MEMORY;
+	kind = rc == CURLE_RECV_ERROR ? outcome_recv_kind(j->priv.errbuf) :
 	    outcome_err_kind(rc);
-	result_fail(r, kind, "%s", t->errbuf[0] != '\0' ? t->errbuf :
-	    curl_easy_strerror(rc));
+	result_fail(r, kind, "%s", j->priv.errbuf[0] != '\0' ?
+	    j->priv.errbuf : curl_easy_strerror(rc));
 }

@@ -1,15 +1,16 @@
 /*
  * outcome.h: a finished transfer's result, from libcurl's answers about
- * its easy handle.
+ * its easy handle, into its job.
  */
 #ifndef COFETCH_OUTCOME_H
 #define COFETCH_OUTCOME_H
 
 #include <curl/curl.h>
 
-struct task;
+struct xfer_job;
 
-void	outcome_collect(struct task *, CURL *);
-void	outcome_classify(struct task *, CURLcode);
+void	outcome_collect(struct xfer_job *, CURL *);
+void	outcome_cut(struct xfer_job *, CURL *);
+void	outcome_classify(struct xfer_job *, CURLcode);
 
 #endif

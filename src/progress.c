@@ -1,7 +1,8 @@
 /*
  * progress.c: --progress.  A timer redraws one line on standard error at
- * most PROGRESS_HZ times a second from the counts the sink and scheduler
- * keep; nothing is counted twice and the hot path does no work for it.
+ * most PROGRESS_HZ times a second from the counts the sink and its probe
+ * (the scheduler's) keep; nothing is counted twice and the hot path does
+ * no work for it.
  * The line goes through msg_status(), so a warning printed meanwhile
  * erases it first and never shares a line with it.
  */
@@ -15,7 +16,6 @@
 #include "clock.h"
 #include "msg.h"
 #include "progress.h"
-#include "sched.h"
 #include "sink.h"
 #include "xmalloc.h"
 
@@ -24,7 +24,7 @@
 struct progress {
 	struct event		*tick;
 	const struct sink	*sink;
-	const struct sched	*sched;
+	struct progress_probe	 probe;
 	int64_t			 t0;
 };
 
@@ -37,13 +37,13 @@ progress_draw(const struct progress *p)
 	uint64_t			 n;
 
 	secs = (double)(clock_us() - p->t0) / 1e6;
-	if (sched_total(p->sched, &n))
+	if (p->probe.total(p->probe.arg, &n))
 		snprintf(total, sizeof total, "/%llu", (unsigned long long)n);
 	snprintf(line, sizeof line, "cofetch: %llu%s done, %.0f/s, %llu "
 	    "failed, %u in flight, %.1f s", (unsigned long long)c->results,
 	    total, secs > 0 ? (double)c->results / secs : 0.0,
 	    (unsigned long long)(c->failed + c->cancelled),
-	    sched_in_flight(p->sched), secs);
+	    p->probe.in_flight(p->probe.arg), secs);
 	msg_status(line);
 }
 
@@ -57,14 +57,14 @@ progress_tick_cb(evutil_socket_t fd, short what, void *arg)
 
 struct progress *
 progress_new(struct event_base *base, const struct sink *sink,
-    const struct sched *sched, int64_t t0)
+    const struct progress_probe *probe, int64_t t0)
 {
 	struct progress	*p;
 	struct timeval	 every = { 0, 1000000 / PROGRESS_HZ };
 
 	p = xcalloc(1, sizeof *p);
 	p->sink = sink;
-	p->sched = sched;
+	p->probe = *probe;
 	p->t0 = t0;
 	p->tick = event_new(base, -1, EV_PERSIST, progress_tick_cb, p);
 	if (p->tick == NULL || event_add(p->tick, &every) != 0)

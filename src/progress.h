@@ -7,11 +7,17 @@
 #include <stdint.h>
 
 struct event_base;
-struct sched;
 struct sink;
 
+/* What the line shows beyond the sink's counts, asked of the caller. */
+struct progress_probe {
+	int		 (*total)(const void *, uint64_t *);	/* 0: unknown yet */
+	unsigned	 (*in_flight)(const void *);
+	const void	*arg;
+};
+
 struct progress	*progress_new(struct event_base *, const struct sink *,
-		    const struct sched *, int64_t);
+		    const struct progress_probe *, int64_t);
 void		 progress_free(struct progress *);
 
 #endif

@@ -1,37 +1,40 @@
 /*
  * task.c: the per-URL state machine (asyncio's Task as a switch).  Only
  * the scheduler's kick event calls task_step(), never a library callback,
- * so a step may freely start, stop and finish transfers.
+ * so a step may freely start, stop and finish transfers.  Everything a
+ * task uses comes from its task_env; it never calls the scheduler.
  */
 #include "config.h"
 
-#include <stddef.h>
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include <event2/event.h>
 
+#include "bodysink.h"
 #include "clock.h"
 #include "conf.h"
+#include "container.h"
 #include "dns.h"
+#include "doneset.h"
+#include "gate.h"
+#include "http.h"
 #include "jsonl.h"
+#include "lines.h"
 #include "msg.h"
 #include "retry.h"
-#include "save.h"
-#include "sched.h"
-#include "spool.h"
 #include "task.h"
 #include "xfer.h"
 #include "xmalloc.h"
 
-static void	task_dns_done(struct dns_waiter *);
 static void	task_end(struct task *);
 
 /* Method and body: the jsonl line's, else -X's and -d's. */
 static void
 task_request(struct task *t)
 {
-	const struct config	*cfg = sched_config(t->sched);
+	const struct config	*cfg = t->env->cfg;
 
 	t->method = t->req != NULL && t->req->method != NULL ?
 	    t->req->method : cfg->method;
@@ -39,48 +42,55 @@ task_request(struct task *t)
 	    t->req->data : cfg->data;
 }
 
-struct task *
-task_new(struct sched *s, uint64_t index, const char *url, size_t len)
+static void
+task_dns_done(struct dns_waiter *w)
+{
+	struct task	*t = CONTAINER_OF(w, struct task, dnsw);
+
+	t->env->wake(t);
+}
+
+static void
+task_ready(struct gate_ticket *tk)
+{
+	struct task	*t = CONTAINER_OF(tk, struct task, ticket);
+
+	t->env->wake(t);
+}
+
+/* Runs on the main thread when xfer gives the job back: only wakes. */
+static void
+task_xfer_done(struct xfer_job *j)
+{
+	struct task	*t = CONTAINER_OF(j, struct task, job);
+
+	t->in_xfer = 0;
+	t->env->wake(t);
+}
+
+static struct task *
+task_new(struct task_env *env, uint64_t index, const char *url, size_t len)
 {
 	struct task	*t;
 
 	t = xcalloc(1, sizeof *t);
-	t->sched = s;
+	t->env = env;
 	t->state = TS_QUEUED;
 	t->url = xmemdup(url, len);
 	t->hop_url = t->url;
 	task_request(t);
 	t->dnsw.done = task_dns_done;
 	result_init(&t->res, index, t->url, len);
+	bodysink_init(&t->body, env->body);
+	t->job.body = &t->body;
+	t->job.res = &t->res;
+	t->job.done = task_xfer_done;
 	t->t_admit = clock_us();
 	return t;
 }
 
-/*
- * What the output needs of a transfer, made when the first attempt
- * starts: a task waiting for a busy host costs only its line.
- */
-static void
-task_outputs(struct task *t)
-{
-	const struct config	*cfg = sched_config(t->sched);
-
-	if (cfg->format == FMT_HEAD || cfg->lines_given) {
-		t->preview = xmalloc(sizeof *t->preview);
-		preview_init(t->preview, cfg->lines);
-	}
-	if (cfg->format == FMT_JSON || t->preview != NULL) {
-		t->html = xmalloc(sizeof *t->html);
-		html_init(t->html);
-	}
-	if (cfg->with_headers) {
-		t->headers = xmalloc(sizeof *t->headers);
-		buf_init(t->headers);
-	}
-}
-
 /* Takes what the jsonl line asked for beyond its URL (rl is emptied). */
-void
+static void
 task_set_request(struct task *t, struct request_line *rl)
 {
 	free(rl->url);
@@ -95,30 +105,69 @@ task_set_request(struct task *t, struct request_line *rl)
 	task_request(t);
 }
 
+/* NULL if the line names a request (jsonl's fields in rl), else why not. */
+static const char *
+task_read_line(const struct task_env *env, const struct line *ln,
+    struct request_line *rl)
+{
+	memset(rl, 0, sizeof *rl);
+	if (ln->flags & LINE_HAS_NUL)
+		return "line contains a NUL byte";
+	if (ln->flags & LINE_TOO_LONG)
+		return "line longer than 8192 bytes";
+	if (env->cfg->jsonl)
+		return jsonl_parse(ln->s, ln->len, rl);
+	return NULL;
+}
+
+/*
+ * An input line becomes a task, or NULL when --skip-done skips it.  A bad
+ * line's task is done at once (a bad_input result that never takes a
+ * permit); any other waits at the gate once stepped.
+ */
+struct task *
+task_admit(struct task_env *env, uint64_t index, const struct line *ln)
+{
+	struct request_line	 rl;
+	struct task		*t;
+	const char		*bad, *url;
+	char			 why[256];
+	size_t			 len;
+
+	bad = task_read_line(env, ln, &rl);
+	url = rl.url != NULL ? rl.url : ln->s;
+	len = rl.url != NULL ? strlen(rl.url) : ln->len;
+	if (bad == NULL && env->done != NULL && doneset_has(env->done, url,
+	    len)) {
+		env->skipped++;
+		jsonl_clear(&rl);
+		return NULL;
+	}
+	t = task_new(env, index, url, len);
+	task_set_request(t, &rl);
+	if (bad == NULL && len == 0)
+		bad = "empty URL";
+	if (bad == NULL)
+		bad = url_parse(t->url, &t->target, why, sizeof why);
+	if (bad != NULL) {
+		result_fail(&t->res, ERR_BAD_INPUT, "%s", bad);
+		t->state = TS_DONE;
+		return t;
+	}
+	gate_ticket_init(env->gate, &t->ticket, t->target.host,
+	    t->target.port, task_ready);
+	return t;
+}
+
 void
 task_free(struct task *t)
 {
+	gate_ticket_clear(t->env->gate, &t->ticket);
 	dns_waiter_clear(&t->dnsw);
 	if (t->timer != NULL)
 		event_free(t->timer);
-	if (t->preview != NULL) {
-		preview_free(t->preview);
-		free(t->preview);
-	}
-	if (t->html != NULL) {
-		html_free(t->html);
-		free(t->html);
-	}
-	if (t->headers != NULL) {
-		buf_free(t->headers);
-		free(t->headers);
-	}
-	body_free(t->content);
-	if (t->file != NULL) {
-		save_discard(t->file);
-		free(t->file);
-	}
-	free(t->io_error);
+	bodysink_free(&t->body);
+	free(t->job.location);
 	free(t->cancel_why);
 	if (t->req != NULL) {
 		jsonl_clear(t->req);
@@ -129,44 +178,37 @@ task_free(struct task *t)
 	result_clear(&t->res);
 	if (t->hop_url != t->url)
 		free(t->hop_url);
-	free(t->location);
 	free(t->url);
 	free(t);
+}
+
+/* Teardown with the output gone: its transfer ends unreported. */
+void
+task_drop(struct task *t)
+{
+	if (t->in_xfer)
+		xfer_drop(t->env->xfer, &t->job);
+	task_free(t);
 }
 
 /*
  * The host:port this hop connects to, which is the one to resolve: the
  * proxy's when there is one (it resolves the target itself).
  */
-const struct url_target *
+static const struct url_target *
 task_connects_to(const struct task *t)
 {
-	const struct config	*cfg = sched_config(t->sched);
+	const struct config	*cfg = t->env->cfg;
 
 	return cfg->proxy != NULL ? cfg->proxy_target : &t->target;
 }
 
 /* Whether this hop goes to another host:port than the first one did. */
-int
+static int
 task_foreign_hop(const struct task *t)
 {
 	return t->hops > 0 && (t->target.port != t->origin.port ||
 	    strcmp(t->target.host, t->origin.host) != 0);
-}
-
-/*
- * What browsers and curl do: 301, 302 and 303 turn a request into a GET
- * without a body (HEAD stays HEAD); 307 and 308 repeat it as it was.
- */
-static void
-task_redirect_method(struct task *t, long status)
-{
-	if (status == 307 || status == 308)
-		return;
-	if (t->method != NULL && strcmp(t->method, "HEAD") == 0)
-		return;
-	t->method = NULL;
-	t->data = NULL;
 }
 
 /*
@@ -177,12 +219,12 @@ task_redirect_method(struct task *t, long status)
 static void
 task_redirect(struct task *t)
 {
-	const struct config	*cfg = sched_config(t->sched);
+	const struct config	*cfg = t->env->cfg;
 	struct url_target	 next;
 	const char		*bad;
-	char			*to = t->location, why[256];
+	char			*to = t->job.location, why[256];
 
-	t->location = NULL;
+	t->job.location = NULL;
 	if (t->hops >= cfg->max_redirects) {
 		result_fail(&t->res, ERR_TOO_MANY_REDIRECTS,
 		    "more than %ld redirects", cfg->max_redirects);
@@ -200,22 +242,17 @@ task_redirect(struct task *t)
 			free(t->hop_url);
 		t->hop_url = to;
 		t->res.redirects = ++t->hops;
-		task_redirect_method(t, t->res.status);
+		if (!http_redirect_keeps_method(t->res.status) &&
+		    http_method_kind(t->method) != HTTP_HEAD) {
+			t->method = NULL;
+			t->data = NULL;
+		}
 		t->state = TS_RESOLVE;
-		sched_wake(t);
+		t->env->wake(t);
 		return;
 	}
 	free(to);
 	task_end(t);
-}
-
-static void
-task_dns_done(struct dns_waiter *w)
-{
-	struct task	*t;
-
-	t = (struct task *)(void *)((char *)w - offsetof(struct task, dnsw));
-	sched_wake(t);
 }
 
 /* The attempt's time ran out while its name was being resolved. */
@@ -230,7 +267,7 @@ task_timer_cb(evutil_socket_t fd, short what, void *arg)
 	result_fail(&t->res, ERR_TIMEOUT, "timed out resolving %s",
 	    task_connects_to(t)->host);
 	t->state = TS_DONE;
-	sched_wake(t);
+	t->env->wake(t);
 }
 
 /* One timer a task: the DNS wait's end, or a backoff's. */
@@ -240,29 +277,17 @@ task_timer(struct task *t, event_callback_fn cb, int64_t us)
 	struct timeval	tv = clock_timeval(us < 0 ? 0 : us);
 
 	if (t->timer == NULL)
-		t->timer = evtimer_new(sched_base(t->sched), cb, t);
+		t->timer = evtimer_new(t->env->base, cb, t);
 	else
-		evtimer_assign(t->timer, sched_base(t->sched), cb, t);
+		evtimer_assign(t->timer, t->env->base, cb, t);
 	if (t->timer == NULL || evtimer_add(t->timer, &tv) != 0)
 		msg_fatal("cannot set a task timer");
-}
-
-/* Bounds the DNS wait by what is left of the attempt's -t. */
-static void
-task_arm_timer(struct task *t)
-{
-	const struct config	*cfg = sched_config(t->sched);
-
-	task_timer(t, task_timer_cb,
-	    cfg->timeout_ms * 1000 - (clock_us() - t->t_start));
 }
 
 /* An attempt starts: timeouts count from here, never from admission. */
 static void
 task_begin(struct task *t)
 {
-	if (t->res.attempts == 0)
-		task_outputs(t);
 	t->res.attempts++;
 	t->t_start = clock_us();
 	t->res.time.queued = t->t_start - t->t_admit;
@@ -280,7 +305,7 @@ task_transient(const struct task *t)
 	case ERR_RESET:
 		return 1;
 	case ERR_HTTP:
-		return conf_retry_status(sched_config(t->sched), t->res.status);
+		return conf_retry_status(t->env->cfg, t->res.status);
 	default:
 		return 0;
 	}
@@ -300,10 +325,8 @@ task_rewind(struct task *t)
 	t->hop_url = t->url;
 	t->hops = 0;
 	task_request(t);
-	free(t->io_error);
-	t->io_error = NULL;
-	t->retry_after = 0;
-	t->out_of_memory = 0;
+	t->job.retry_after = 0;
+	t->job.out_of_memory = 0;
 	result_retry(&t->res);
 }
 
@@ -317,7 +340,7 @@ task_backoff_cb(evutil_socket_t fd, short what, void *arg)
 	task_rewind(t);
 	t->state = TS_QUEUED;
 	t->t_admit = clock_us();
-	sched_wake(t);
+	t->env->wake(t);
 }
 
 /*
@@ -328,9 +351,11 @@ task_backoff_cb(evutil_socket_t fd, short what, void *arg)
 static int
 task_memory_retry(struct task *t)
 {
-	if (!t->out_of_memory || t->memory_retries >= TASK_MEMORY_RETRIES ||
-	    t->data != NULL || (t->method != NULL &&
-	    strcmp(t->method, "GET") != 0 && strcmp(t->method, "HEAD") != 0))
+	enum http_method	kind = http_method_kind(t->method);
+
+	if (!t->job.out_of_memory ||
+	    t->memory_retries >= TASK_MEMORY_RETRIES || t->data != NULL ||
+	    (kind != HTTP_GET && kind != HTTP_HEAD))
 		return 0;
 	t->memory_retries++;
 	return 1;
@@ -344,68 +369,114 @@ task_memory_retry(struct task *t)
 static int
 task_retry(struct task *t)
 {
-	const struct config	*cfg = sched_config(t->sched);
-	int64_t			 delay;
+	struct task_env	*env = t->env;
+	int64_t		 delay;
 
-	if (sched_stopping(t->sched))
+	if (env->stopping)
 		return 0;
 	if (task_memory_retry(t))
 		delay = retry_delay_us((unsigned)t->memory_retries, 0,
-		    sched_random(t->sched));
-	else if ((unsigned)t->res.attempts > cfg->retries ||
+		    retry_random(&env->rng));
+	else if ((unsigned)t->res.attempts > env->cfg->retries ||
 	    !task_transient(t))
 		return 0;
 	else
 		delay = retry_delay_us((unsigned)t->res.attempts,
-		    t->retry_after, sched_random(t->sched));
-	if (delay < 0 || !sched_before_deadline(t->sched, clock_us() + delay))
+		    t->job.retry_after, retry_random(&env->rng));
+	if (delay < 0 || (env->deadline != 0 &&
+	    clock_us() + delay >= env->deadline))
 		return 0;
 	msg_debug("#%llu %s: %s; attempt %d in %.3f s",
 	    (unsigned long long)t->res.index, t->url, t->res.message,
 	    t->res.attempts + 1, (double)delay / 1e6);
-	sched_release(t);
+	gate_leave(env->gate, &t->ticket);
 	t->state = TS_BACKOFF;
 	task_timer(t, task_backoff_cb, delay);
 	return 1;
 }
 
 /*
- * Once the result is final (not to be tried again): the final response's
- * body goes to the result (-f body) and its file gets its name (-o);
- * error statuses included, transport failures not.
+ * The result is final unless it is tried again; then the final
+ * response's body is kept (a hop on the way had its body drained).
  */
-static void
-task_keep(struct task *t)
-{
-	struct result	*r = &t->res;
-	char		 err[512];
-	int		 has_body;
-
-	if (t->location != NULL)
-		return;		/* a hop on the way: its body was drained */
-	has_body = r->status > 0 &&
-	    (r->error == ERR_NONE || r->error == ERR_HTTP);
-	if (t->file != NULL && has_body) {
-		if ((r->path = save_commit(t->file, err, sizeof err)) == NULL) {
-			result_fail(r, ERR_OTHER, "%s", err);
-			has_body = 0;
-		}
-	}
-	if (t->content != NULL && has_body) {
-		r->body = t->content;
-		t->content = NULL;
-	}
-}
-
-/* The result is final unless it is tried again. */
 static void
 task_end(struct task *t)
 {
 	t->state = TS_DONE;
 	if (task_retry(t))
 		return;
-	task_keep(t);
-	sched_task_done(t);
+	if (t->job.location == NULL)
+		bodysink_keep(&t->body, &t->res);
+	t->env->finished(t);
+}
+
+/* The hop's addresses are known: its transfer starts. */
+static void
+task_transfer(struct task *t)
+{
+	const struct url_target	*to = task_connects_to(t);
+	struct xfer_job		*j = &t->job;
+
+	t->res.bytes = 0;
+	t->res.truncated = 0;
+	if (bodysink_open(&t->body, t->res.index, t->url) != 0) {
+		result_fail(&t->res, ERR_OTHER, "cannot save the body: %s",
+		    strerror(errno));
+		task_end(t);
+		return;
+	}
+	j->url = t->hop_url;
+	j->method = t->method;
+	j->data = t->data;
+	j->headers = t->req != NULL ? t->req->headers : NULL;
+	j->nheaders = t->req != NULL ? t->req->nheaders : 0;
+	j->foreign = task_foreign_hop(t);
+	j->host = to->host;
+	j->port = to->port;
+	j->https = t->target.https;
+	j->addrs = t->dnsw.addrs;
+	j->began = t->t_start;
+	j->hops = t->hops;
+	t->state = TS_XFER;
+	t->in_xfer = 1;
+	xfer_start(t->env->xfer, j);
+}
+
+/*
+ * The job is back.  A transfer cut by a cancel is reported cancelled,
+ * and so is a redirect that finished while the cancel was on its way:
+ * its result is not final, and the next hop must not start.
+ */
+static void
+task_xfer_back(struct task *t)
+{
+	if (t->cancel_why != NULL && (t->job.cut || t->job.location != NULL)) {
+		free(t->job.location);
+		t->job.location = NULL;
+		result_fail(&t->res, ERR_CANCELLED, "%s", t->cancel_why);
+	}
+	if (t->job.location != NULL && t->res.error == ERR_NONE) {
+		task_redirect(t);
+		return;
+	}
+	task_end(t);
+}
+
+/* The hop's name: at once (a literal, a cached answer) or later. */
+static int
+task_resolve(struct task *t)
+{
+	const struct url_target	*to = task_connects_to(t);
+
+	dns_waiter_clear(&t->dnsw);
+	t->t_dns = clock_us();
+	if (dns_resolve(t->env->dns, to->host, to->port, &t->dnsw) ==
+	    DNS_DONE)
+		return 1;
+	t->state = TS_WAIT_DNS;
+	task_timer(t, task_timer_cb, t->env->cfg->timeout_ms * 1000 -
+	    (clock_us() - t->t_start));
+	return 0;
 }
 
 void
@@ -413,25 +484,19 @@ task_step(struct task *t)
 {
 	switch (t->state) {
 	case TS_QUEUED:
-		if (!sched_acquire(t))
+		if (!gate_enter(t->env->gate, &t->ticket))
 			return;
 		t->state = TS_PACED;
 		__attribute__((fallthrough));
 	case TS_PACED:
-		if (!sched_pace(t))
+		if (!gate_pace(t->env->gate, &t->ticket))
 			return;
 		task_begin(t);
 		t->state = TS_RESOLVE;
 		__attribute__((fallthrough));
 	case TS_RESOLVE:
-		dns_waiter_clear(&t->dnsw);
-		t->t_dns = clock_us();
-		if (dns_resolve(sched_dns(t->sched), task_connects_to(t)->host,
-		    task_connects_to(t)->port, &t->dnsw) == DNS_PENDING) {
-			t->state = TS_WAIT_DNS;
-			task_arm_timer(t);
+		if (!task_resolve(t))
 			return;
-		}
 		__attribute__((fallthrough));
 	case TS_WAIT_DNS:
 		if (t->timer != NULL)
@@ -442,16 +507,10 @@ task_step(struct task *t)
 			task_end(t);
 			return;
 		}
-		t->state = TS_XFER;
-		xfer_start(sched_xfer(t->sched), t);
+		task_transfer(t);
 		return;
 	case TS_XFER:
-		/* Woken by xfer: the transfer ended and res is filled. */
-		if (t->location != NULL && t->res.error == ERR_NONE) {
-			task_redirect(t);
-			return;
-		}
-		task_end(t);
+		task_xfer_back(t);
 		return;
 	case TS_BACKOFF:
 		return;
@@ -471,10 +530,8 @@ task_cancel(struct task *t, const char *why)
 {
 	switch (t->state) {
 	case TS_QUEUED:
-		sema_cancel(&t->permit);
-		break;
 	case TS_PACED:
-		sched_unpace(t);
+		gate_cancel(t->env->gate, &t->ticket);
 		break;
 	case TS_RESOLVE:
 		break;
@@ -485,27 +542,28 @@ task_cancel(struct task *t, const char *why)
 		evtimer_del(t->timer);
 		break;
 	case TS_XFER:
-		if (t->easy != NULL) {
-			xfer_abort(t, why);	/* it comes back through xfer */
+		if (t->in_xfer) {		/* it comes back through xfer */
+			if (t->cancel_why == NULL) {
+				t->cancel_why = xstrdup(why);
+				xfer_abort(t->env->xfer, &t->job);
+			}
 			return;
-		} else if (t->location == NULL)
+		} else if (t->job.location == NULL)
 			return;			/* finished: its result stands */
-		else {
-			free(t->location);	/* between hops: not final */
-			t->location = NULL;
-		}
+		free(t->job.location);		/* between hops: not final */
+		t->job.location = NULL;
 		break;
 	case TS_BACKOFF:
 		evtimer_del(t->timer);
 		result_fail(&t->res, ERR_CANCELLED, "%s (waiting to retry after: "
 		    "%s)", why, t->res.message);
 		t->state = TS_DONE;
-		sched_wake(t);
+		t->env->wake(t);
 		return;
 	case TS_DONE:
 		return;
 	}
 	result_fail(&t->res, ERR_CANCELLED, "%s", why);
 	t->state = TS_DONE;
-	sched_wake(t);
+	t->env->wake(t);
 }

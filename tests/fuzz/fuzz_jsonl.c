@@ -8,6 +8,7 @@
 
 #include <cJSON.h>
 
+#include "../../src/http.h"
 #include "../../src/jsonl.h"
 #include "fuzz.h"
 

@@ -61,7 +61,7 @@ main(void)
 		dns_waiter_clear(&w[i]);
 	CHECK("alive before expiry", dnscache_get(&c, "a.test", 999) == e);
 	CHECK("gone at expiry", dnscache_get(&c, "a.test", 1000) == NULL);
-	CHECK("count back to 0", c.count == 0);
+	CHECK("count back to 0", dnscache_count(&c) == 0);
 
 	e = dnscache_add(&c, "nx.test");
 	dns_entry_settle(e, DNS_MISSING, NULL, "no such name", 5000);
@@ -76,7 +76,7 @@ main(void)
 		e = dnscache_add(&c, name);
 		dns_entry_settle(e, DNS_OK, "127.0.0.1", NULL, 1000000);
 	}
-	CHECK("bounded", c.count <= 100);
+	CHECK("bounded", dnscache_count(&c) <= 100);
 	CHECK("resolving entry kept", dnscache_get(&c, "resolving.test", 0) == r);
 	CHECK("newest kept", dnscache_get(&c, "n199.test", 0) != NULL);
 	CHECK("oldest evicted", dnscache_get(&c, "n0.test", 0) == NULL);
