@@ -7,13 +7,13 @@
  * (c-ares 1.18 cannot cancel one query): a task that gives up only leaves
  * the entry's waiter list, and the answer still fills the cache.
  *
- * Traps of 1.18 handled here (research/mechanics.md section 2): literal
- * addresses and localhost never reach c-ares; the callback may run before
- * ares_getaddrinfo() returns, so all state is in place first; search
- * domains are off; retries are bounded, and a deadline of our own ends a
- * query the server never answers after --dns-timeout; a truncated answer
- * is used as it is, because 1.18's retry over TCP, when that fails, resets
- * the server's connection and fails every other query in flight with it.
+ * Traps of 1.18 handled here: literal addresses and localhost never reach
+ * c-ares; the callback may run before ares_getaddrinfo() returns, so all
+ * state is in place first; search domains are off; retries are bounded,
+ * and a deadline of our own ends a query the server never answers after
+ * --dns-timeout; a truncated answer is used as it is, because 1.18's
+ * retry over TCP, when that fails, resets the server's connection and
+ * fails every other query in flight with it.
  */
 #include "config.h"
 

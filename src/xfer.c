@@ -14,7 +14,6 @@
  */
 #include "config.h"
 
-#include <errno.h>
 #include <malloc.h>
 #include <pthread.h>
 #include <sched.h>
@@ -43,10 +42,11 @@
 
 /*
  * libcurl 7.88 walks a multi handle's whole connection cache when a
- * transfer ends, so one multi handle with 10,000 transfers spends its time
- * there.  Past XFER_SHARD_MAX transfers they are spread over several, each
- * with its own timer, socket events and DNS entries (CURLOPT_RESOLVE lands
- * in the multi handle's cache); a new transfer goes to the least busy.
+ * transfer ends, so one multi handle with thousands of transfers spends
+ * its time there.  Past XFER_SHARD_MAX transfers they are spread over
+ * several, each with its own timer, socket events and DNS entries
+ * (CURLOPT_RESOLVE lands in the multi handle's cache); a new transfer
+ * goes to the least busy.
  */
 #define XFER_SHARD_MAX	1000
 
@@ -528,7 +528,7 @@ xfer_new(struct event_base *base, const struct config *cfg)
  * Ends the transfer threads, whatever they were doing: from here on the
  * main thread owns every multi handle that is left, and transfers only
  * stop.  While the threads close their idle connections, this thread
- * frees the idle easy handles: at -j 10,000 each takes tens of ms.
+ * frees the idle easy handles: at a high -j both take a while.
  */
 void
 xfer_halt(struct xfer *x)
