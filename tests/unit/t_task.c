@@ -255,9 +255,18 @@ begin(void)
 	w.env.finished = fake_finished;
 }
 
+static void	job_answer(int, long, const char *);
+
+/* Whatever the fake xfer still holds ends, so every task is freed. */
 static void
 end(void)
 {
+	int	i;
+
+	for (i = 0; i < w.njobs; i++)
+		if (w.jobs[i] != NULL)
+			job_answer(i, 200, NULL);
+	run_ready();
 	gate_free(w.env.gate);
 	dnscache_free(&w.dns_cache);
 	event_base_free(w.base);
@@ -280,6 +289,7 @@ job_answer(int i, long status, const char *location)
 {
 	struct xfer_job	*j = w.jobs[i];
 
+	w.jobs[i] = NULL;
 	j->res->status = status;
 	j->res->redirects = j->hops;
 	if (status >= 400)
@@ -557,12 +567,24 @@ check_backoff(void)
 	end();
 }
 
+/* The fake xfer ends job i as xfer_abort() would have. */
+static void
+job_cut(int i)
+{
+	struct xfer_job	*j = w.jobs[i];
+
+	w.jobs[i] = NULL;
+	j->cut = 1;
+	j->done(j);
+}
+
 /* The fake xfer fails job i with kind, for lack of memory or not. */
 static void
 job_fail(int i, enum err_kind kind, int oom)
 {
 	struct xfer_job	*j = w.jobs[i];
 
+	w.jobs[i] = NULL;
 	j->out_of_memory = oom;
 	result_fail(j->res, kind, "failed");
 	j->done(j);
@@ -684,8 +706,7 @@ check_cancel_xfer(void)
 	task_cancel(t, "again");
 	CHECK("cancel in flight asks xfer once, and waits for it",
 	    w.aborts == 1 && w.nseen == 0 && t->state == TS_XFER);
-	w.jobs[0]->cut = 1;
-	w.jobs[0]->done(w.jobs[0]);
+	job_cut(0);
 	CHECK("the cut transfer is cancelled", wait_seen(1) &&
 	    cancelled(0, "stop"));
 	end();
