@@ -12,6 +12,13 @@
 
 struct url_target;
 
+/* --progress, --no-progress, or neither: when stderr is a terminal. */
+enum conf_progress {
+	CONF_PROGRESS_AUTO,
+	CONF_PROGRESS_ON,
+	CONF_PROGRESS_OFF
+};
+
 /* --http1.1, --http2, or neither. */
 enum conf_http {
 	CONF_HTTP_ANY,		/* HTTP/2 negotiated over TLS */
@@ -44,7 +51,7 @@ struct config {
 	int		  with_headers;		/* json "headers" */
 	int		  title_only;		/* stop once the title is in */
 	const char	 *output_dir;		/* -o */
-	int		  progress;		/* -1: when stderr is a tty */
+	enum conf_progress progress;
 	int		  quiet;
 	int		  verbose;
 	int		  follow;

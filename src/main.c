@@ -424,8 +424,9 @@ main(int argc, char **argv)
 	    app.cfg.timeout_ms / 1000.0, app.cfg.connect_timeout_ms / 1000.0,
 	    app.cfg.keep_order ? ", -k" : "");
 
-	if (app.cfg.progress == 1 || (app.cfg.progress == -1 &&
-	    !app.cfg.quiet && isatty(STDERR_FILENO)))
+	if (app.cfg.progress == CONF_PROGRESS_ON ||
+	    (app.cfg.progress == CONF_PROGRESS_AUTO && !app.cfg.quiet &&
+	    isatty(STDERR_FILENO)))
 		app_progress(&app);
 
 	if (app.done != NULL)

@@ -68,6 +68,8 @@ check_eq "after redirects, only the final page's body" "arrived" \
 # --max-bytes cuts the body; -n does not (the body is wanted whole).
 check_eq "--max-bytes 10" 10 \
     "$("$COFETCH" -q -f body --max-bytes 10 "$HTTP/lines/100" | wc -c)"
+check_eq "--max-bytes 1k is 1024 bytes" 1024 \
+    "$("$COFETCH" -q -f body --max-bytes 1k "$HTTP/bytes/5000" | wc -c)"
 check_eq "-n does not cut a body" "$(curl -s "$HTTP/lines/100" | wc -c)" \
     "$("$COFETCH" -q -f body -n 1 "$HTTP/lines/100" | wc -c)"
 

@@ -17,7 +17,44 @@ man_opts=$(grep -E '^\.(It|Op) Fl' "$man" | grep -o 'Fl -[a-z][a-z0-9.-]*' |
     sed 's/^Fl -/--/' | sort -u)
 check_eq "man page and --help list the same options" "$help_opts" "$man_opts"
 
+# Every default --help states, in the words "(default X)", the man page
+# states for the same option in the same words: both come from one row of
+# the option table, so a default changed in one place fails here.
+help_defaults() {
+	awk '/^  (-., )?    --[a-z]|^  -., --[a-z]/ { if (name) print name "\t" text
+	      name = $0; sub(/^ *(-., )? *--/, "", name); sub(/ .*/, "", name)
+	      text = $0; next }
+	    /^                            / { text = text " " $0; next }
+	    { if (name) print name "\t" text; name = "" }
+	    END { if (name) print name "\t" text }' |
+	    sed -n 's/^\([^\t]*\)\t.*(default \([^)]*\)).*/\1 \2/p' |
+	    tr -s ' '
+}
+man_default() {
+	awk -v name="$1" '
+	    /^\.It / { on = 0; for (i = 1; i <= NF; i++)
+		if ($i == "-" name) on = 1; next }
+	    /^\.El/ { on = 0 }
+	    on { printf "%s ", $0 }' "$man" |
+	    grep -o "(default $2)"
+}
+"$COFETCH" --help | help_defaults >"$TMP/defaults"
+check "--help states defaults" test "$(wc -l <"$TMP/defaults")" -ge 8
+missing=
+while read -r name value; do
+	man_default "$name" "$value" >/dev/null || missing="$missing --$name=$value"
+done <"$TMP/defaults"
+check_eq "the man page states each default --help states" "" "$missing"
+sed 's/(default 50)/(default 60)/' "$man" >"$TMP/changed.1"
+check "a default changed in one place is caught" test -n "$(
+	man=$TMP/changed.1
+	while read -r name value; do
+		man_default "$name" "$value" >/dev/null || echo "$name"
+	done <"$TMP/defaults")"
+
 start_testd
+check "every default parses: a run with no options works" \
+    "$COFETCH" -q "$HTTP/status/200"
 fields=$("$COFETCH" -q -f json "$HTTP/status/200" |
     jq -r '[keys_unsorted[], (.time | keys_unsorted[] | "time." + .)] | .[]')
 missing=

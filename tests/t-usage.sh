@@ -32,6 +32,11 @@ usage_error "-t nan" -t nan
 usage_error "--connect-timeout -1" --connect-timeout -1
 usage_error "--window 0" --window 0
 usage_error "missing -i file" -i "$TMP/does-not-exist"
+usage_error "--max-bytes 1X" --max-bytes 1X
+usage_error "--max-bytes 1KB" --max-bytes 1KB
+usage_error "--max-bytes past 2^64" --max-bytes 17179869184G
+usage_error "--max-bytes 0" --max-bytes 0
+usage_error "--skip-done ''" --skip-done ""
 check_eq "nothing was fetched by usage errors" 0 "$(stat requests)"
 check "message names the option" grep -q -- "--jobs 'abc'" \
     <("$COFETCH" -j abc 2>&1)

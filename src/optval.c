@@ -1,0 +1,367 @@
+/*
+ * optval.c: what an option's argument means.  The typed parsers every
+ * plain row shares (whole numbers, byte counts, seconds, strings, flags)
+ * and the setters of the options with rules of their own; each checks
+ * its value and says, in one message naming the option, why not.
+ */
+#include "config.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <math.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "http.h"
+#include "msg.h"
+#include "optval.h"
+#include "url.h"
+#include "xmalloc.h"
+
+#define OPTVAL_MAX_SECONDS	1000000.0
+
+static int
+optval_bad(const char *name, const char *arg, const char *why)
+{
+	msg_warn("--%s '%s': %s", name, arg, why);
+	return -1;
+}
+
+/* The config field a row sets. */
+static void *
+optval_field(struct config *c, const struct opt *o)
+{
+	return (char *)c + o->field;
+}
+
+static void
+optval_store(struct config *c, const struct opt *o, uint64_t v)
+{
+	if (o->size == sizeof(uint32_t))
+		*(uint32_t *)optval_field(c, o) = (uint32_t)v;
+	else
+		*(uint64_t *)optval_field(c, o) = v;
+}
+
+static int
+optval_uint(const struct opt *o, const char *arg, uint64_t *out)
+{
+	char			*end;
+	unsigned long long	 v;
+
+	errno = 0;
+	v = strtoull(arg, &end, 10);
+	if (arg[0] < '0' || arg[0] > '9' || *end != '\0' || errno != 0)
+		return optval_bad(o->name, arg, "not a whole number");
+	if (v < o->min || v > o->max) {
+		msg_warn("--%s '%s': must be from %llu to %llu", o->name, arg,
+		    (unsigned long long)o->min, (unsigned long long)o->max);
+		return -1;
+	}
+	*out = v;
+	return 0;
+}
+
+/* N, or N followed by K, M, G or T (binary multiples, as curl's). */
+static int
+optval_bytes(const struct opt *o, const char *arg, uint64_t *out)
+{
+	static const char	 units[] = "KMGT";
+	const char		*u;
+	char			*end;
+	unsigned long long	 v;
+	int			 shift = 0;
+
+	errno = 0;
+	v = strtoull(arg, &end, 10);
+	if (arg[0] >= '0' && arg[0] <= '9' && *end != '\0' &&
+	    end[1] == '\0' && (u = strchr(units, toupper(
+	    (unsigned char)*end))) != NULL)
+		shift = 10 * (int)(u - units + 1);
+	else if (*end != '\0')
+		errno = EINVAL;
+	if (arg[0] < '0' || arg[0] > '9' || errno != 0 ||
+	    (shift > 0 && v > (UINT64_MAX >> shift)))
+		return optval_bad(o->name, arg, "not a number of bytes "
+		    "(N, or N with K, M, G or T)");
+	v <<= shift;
+	if (v < o->min || v > o->max) {
+		msg_warn("--%s '%s': must be from %llu to %llu bytes", o->name,
+		    arg, (unsigned long long)o->min,
+		    (unsigned long long)o->max);
+		return -1;
+	}
+	*out = v;
+	return 0;
+}
+
+static int
+optval_seconds(const struct opt *o, const char *arg, int64_t *ms)
+{
+	char	*end;
+	double	 v;
+
+	errno = 0;
+	v = strtod(arg, &end);
+	if (end == arg || *end != '\0' || errno != 0 || !isfinite(v))
+		return optval_bad(o->name, arg, "not a number of seconds");
+	if (v <= 0 || v > OPTVAL_MAX_SECONDS)
+		return optval_bad(o->name, arg, "must be above 0 and at most "
+		    "1000000 seconds");
+	*ms = llround(v * 1000);
+	if (*ms < 1)
+		*ms = 1;
+	return 0;
+}
+
+/* An argument for row o: 0 taken, -1 a usage error, 1 done (--help). */
+int
+optval_set(struct config *c, const struct opt *o, const char *arg)
+{
+	uint64_t	v;
+	int64_t		ms;
+
+	switch (o->type) {
+	case OPT_TITLE:
+		return 0;
+	case OPT_FLAG:
+		*(int *)optval_field(c, o) = o->value;
+		return 0;
+	case OPT_UINT:
+	case OPT_BYTES:
+		if ((o->type == OPT_UINT ? optval_uint(o, arg, &v) :
+		    optval_bytes(o, arg, &v)) != 0)
+			return -1;
+		optval_store(c, o, v);
+		return 0;
+	case OPT_SECONDS:
+		if (optval_seconds(o, arg, &ms) != 0)
+			return -1;
+		*(int64_t *)optval_field(c, o) = ms;
+		return 0;
+	case OPT_STRING:
+		if (arg[0] == '\0')
+			return optval_bad(o->name, arg, "must not be empty");
+		*(const char **)optval_field(c, o) = arg;
+		return 0;
+	case OPT_FN:
+		return o->set(c, arg);
+	}
+	return -1;
+}
+
+int
+optval_shard(struct config *c, const char *arg)
+{
+	unsigned long long	k, n;
+	int			used = 0;
+
+	if (sscanf(arg, "%llu/%llu%n", &k, &n, &used) != 2 ||
+	    arg[used] != '\0' || arg[0] < '0' || arg[0] > '9' ||
+	    strchr(arg, '-') != NULL || strchr(arg, '+') != NULL)
+		return optval_bad("shard", arg, "not K/N");
+	if (n == 0 || k == 0 || k > n)
+		return optval_bad("shard", arg, "K must be from 1 to N");
+	c->shard_k = k;
+	c->shard_n = n;
+	return 0;
+}
+
+int
+optval_rate(struct config *c, const char *arg)
+{
+	char	*end;
+	double	 r, per_us = 1e6;
+
+	errno = 0;
+	r = strtod(arg, &end);
+	if (end == arg || errno != 0 || !isfinite(r) || !isdigit(
+	    (unsigned char)arg[0]))
+		return optval_bad("rate", arg, "not R, R/s or R/m");
+	if (strcmp(end, "/m") == 0)
+		per_us = 60e6;
+	else if (*end != '\0' && strcmp(end, "/s") != 0)
+		return optval_bad("rate", arg, "not R, R/s or R/m");
+	if (r <= 0 || per_us / r > 86400e6 || per_us / r < 1)
+		return optval_bad("rate", arg, "must be from 1 a day to "
+		    "1000000 a second");
+	c->pace_us = llround(per_us / r);
+	return 0;
+}
+
+static void
+optval_retry_add(struct config *c, unsigned long from, unsigned long to)
+{
+	for (; from <= to; from++)
+		c->retry_on[from / 64] |= 1ULL << (from % 64);
+}
+
+int
+optval_retry_on(struct config *c, const char *arg)
+{
+	const char	*p = arg;
+	char		*end;
+	unsigned long	 from, to;
+
+	memset(c->retry_on, 0, sizeof c->retry_on);
+	while (*p != '\0') {
+		if (!isdigit((unsigned char)*p))
+			return optval_bad("retry-on", arg, "not a list of "
+			    "statuses (429,500-504)");
+		from = to = strtoul(p, &end, 10);
+		if (*end == '-') {
+			if (!isdigit((unsigned char)end[1]))
+				return optval_bad("retry-on", arg, "bad range");
+			to = strtoul(end + 1, &end, 10);
+		}
+		if (from < 100 || to > 599 || from > to)
+			return optval_bad("retry-on", arg, "statuses are from "
+			    "100 to 599");
+		optval_retry_add(c, from, to);
+		if (*end == ',' && end[1] != '\0')
+			end++;
+		else if (*end != '\0')
+			return optval_bad("retry-on", arg, "not a list of "
+			    "statuses (429,500-504)");
+		p = end;
+	}
+	return 0;
+}
+
+int
+optval_input_format(struct config *c, const char *arg)
+{
+	if (strcmp(arg, "lines") == 0)
+		c->jsonl = 0;
+	else if (strcmp(arg, "jsonl") == 0)
+		c->jsonl = 1;
+	else
+		return optval_bad("input-format", arg, "unknown input format "
+		    "(lines or jsonl)");
+	return 0;
+}
+
+int
+optval_input(struct config *c, const char *arg)
+{
+	c->inputs = xrealloc(c->inputs, (c->ninputs + 1) * sizeof *c->inputs);
+	c->inputs[c->ninputs++] = arg;
+	return 0;
+}
+
+int
+optval_format(struct config *c, const char *arg)
+{
+	if (strcmp(arg, "text") == 0)
+		c->format = FMT_TEXT;
+	else if (strcmp(arg, "json") == 0)
+		c->format = FMT_JSON;
+	else if (strcmp(arg, "head") == 0)
+		c->format = FMT_HEAD;
+	else if (strcmp(arg, "body") == 0)
+		c->format = FMT_BODY;
+	else
+		return optval_bad("format", arg, "unknown format "
+		    "(text, json, head or body)");
+	return 0;
+}
+
+int
+optval_verbose(struct config *c, const char *arg)
+{
+	(void)arg;
+	c->verbose++;
+	return 0;
+}
+
+int
+optval_method(struct config *c, const char *arg)
+{
+	if (!http_token(arg))
+		return optval_bad("method", arg, "not an HTTP method");
+	c->method = arg;
+	return 0;
+}
+
+static int
+optval_one_line(const char *name, const char *arg)
+{
+	if (strpbrk(arg, "\r\n") != NULL)
+		return optval_bad(name, arg, "contains a line break");
+	return 0;
+}
+
+int
+optval_user_agent(struct config *c, const char *arg)
+{
+	if (optval_one_line("user-agent", arg) != 0)
+		return -1;
+	c->user_agent = arg;
+	return 0;
+}
+
+int
+optval_header(struct config *c, const char *arg)
+{
+	if (optval_one_line("header", arg) != 0)
+		return -1;
+	if (strpbrk(arg, ":;") == NULL || arg[0] == ':' || arg[0] == ';')
+		return optval_bad("header", arg, "not \"Name: value\"");
+	c->headers = xrealloc(c->headers, (c->nheaders + 1) * sizeof *c->headers);
+	c->headers[c->nheaders++] = arg;
+	return 0;
+}
+
+int
+optval_cacert(struct config *c, const char *arg)
+{
+	if (access(arg, R_OK) != 0)
+		return optval_bad("cacert", arg, strerror(errno));
+	c->cacert = arg;
+	return 0;
+}
+
+int
+optval_proxy(struct config *c, const char *arg)
+{
+	char	why[256];
+
+	if (c->proxy_target == NULL)
+		c->proxy_target = xcalloc(1, sizeof *c->proxy_target);
+	url_target_clear(c->proxy_target);
+	if (url_parse_proxy(arg, c->proxy_target, why, sizeof why) != NULL)
+		return optval_bad("proxy", arg, why);
+	c->proxy = arg;
+	return 0;
+}
+
+int
+optval_resolve(struct config *c, const char *arg)
+{
+	const char	*colon = strchr(arg, ':');
+	char		*end;
+	long		 port;
+
+	if (colon == NULL || colon == arg)
+		return optval_bad("resolve", arg, "not HOST:PORT:ADDRESS");
+	errno = 0;
+	port = strtol(colon + 1, &end, 10);
+	if (end == colon + 1 || *end != ':' || end[1] == '\0' || errno != 0 ||
+	    port < 1 || port > 65535)
+		return optval_bad("resolve", arg, "not HOST:PORT:ADDRESS");
+	c->resolves = xrealloc(c->resolves,
+	    (c->nresolves + 1) * sizeof *c->resolves);
+	c->resolves[c->nresolves++] = arg;
+	return 0;
+}
+
+int
+optval_data(struct config *c, const char *arg)
+{
+	c->data = arg;
+	return 0;
+}
+
