@@ -38,6 +38,8 @@ struct config {
 	unsigned	  retries;		/* --retries */
 	uint64_t	  retry_on[10];		/* --retry-on: status bits 0-639 */
 	const char	 *skip_done;		/* --skip-done FILE */
+	int		  unique;		/* --unique */
+	const char	 *proto_default;	/* --proto-default: http, https */
 	int		  jsonl;		/* --input-format jsonl */
 	uint64_t	  shard_k;		/* --shard K/N: keep index */
 	uint64_t	  shard_n;		/*   i % N == K - 1; N 0: all */

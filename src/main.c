@@ -224,6 +224,10 @@ print_summary(const struct app *app)
 		len += (size_t)snprintf(detail + len, sizeof detail - len,
 		    "; %llu lines skipped as done (--skip-done)",
 		    (unsigned long long)sched_skipped(app->sched));
+	if (app->cfg.unique)
+		len += (size_t)snprintf(detail + len, sizeof detail - len,
+		    "; %llu repeated lines skipped (--unique)",
+		    (unsigned long long)sched_repeats(app->sched));
 	for (e = ERR_NONE + 1; e < ERR__COUNT && len < sizeof detail; e++) {
 		if (e == ERR_CANCELLED || c->by_error[e] == 0)
 			continue;
@@ -404,7 +408,8 @@ main(int argc, char **argv)
 	if ((app.dns = dns_new(app.base, &app.cfg)) == NULL)
 		return app_fail_early(&app);
 	if (app.cfg.skip_done != NULL &&
-	    (app.done = doneset_load(app.cfg.skip_done)) == NULL)
+	    (app.done = doneset_load(app.cfg.skip_done,
+	    app.cfg.proto_default)) == NULL)
 		return app_fail_early(&app);
 	if (app.cfg.output_dir != NULL &&
 	    (app.saver = save_new(app.cfg.output_dir)) == NULL)

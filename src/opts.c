@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "complete.h"
 #include "msg.h"
 #include "optval.h"
 #include "opts.h"
@@ -26,6 +27,7 @@
 
 static int	set_help(struct config *, const char *);
 static int	set_version(struct config *, const char *);
+static int	set_completion(struct config *, const char *);
 
 #define FIELD(f)	.field = offsetof(struct config, f),		\
 			.size = sizeof(((struct config *)0)->f)
@@ -41,7 +43,7 @@ static int	set_version(struct config *, const char *);
 
 static const struct opt opts_table[] = {
 	TITLE("Input:"),
-	{ OPT("input", 'i', "FILE"), FN(optval_input), .file = 1,
+	{ OPT("input", 'i', "FILE"), FN(optval_input), .file = 1, .many = 1,
 	    .help = "read URLs from FILE, one a line ('-' is standard "
 	    "input); repeatable" },
 	{ OPT("input-format", 0, "FMT"), FN(optval_input_format), .dflt = "lines",
@@ -53,6 +55,12 @@ static const struct opt opts_table[] = {
 	{ OPT("skip-done", 0, "FILE"), STRING(skip_done), .file = 1,
 	    .help = "skip the URLs a previous -f json output FILE records as "
 	    "ok (resume a run)" },
+	{ OPT("unique", 0, NULL), FLAG(unique, 1), .help = "fetch each "
+	    "distinct URL once: later repeats are skipped, as --skip-done "
+	    "skips" },
+	{ OPT("proto-default", 0, "SCHEME"), FN(optval_proto_default),
+	    .dflt = "http", .values = "http|https", .help = "the scheme of "
+	    "a line without one, like example.com or 10.0.0.1:8080/x" },
 	TITLE("Scheduling:"),
 	{ OPT("jobs", 'j', "N"), UINT(jobs, 1, OPTS_MAX_JOBS), .dflt = "50",
 	    .help = "at most N tasks in flight" },
@@ -105,7 +113,7 @@ static const struct opt opts_table[] = {
 	{ OPT("title-only", 0, NULL), FLAG(title_only, 1), .help = "stop each "
 	    "HTML body once its title is in (json: bytes counts what was read, "
 	    "truncated is true)" },
-	{ OPT("output-dir", 'o', "DIR"), STRING(output_dir), .file = 1,
+	{ OPT("output-dir", 'o', "DIR"), STRING(output_dir), .dir = 1,
 	    .help = "save each body to a file in DIR, named from its index "
 	    "and URL; json gains \"path\"" },
 	{ OPT("progress", 0, NULL), FLAG(progress, CONF_PROGRESS_ON),
@@ -115,12 +123,13 @@ static const struct opt opts_table[] = {
 	    .help = "no progress line" },
 	{ OPT("quiet", 'q', NULL), FLAG(quiet, 1),
 	    .help = "no end-of-run summary on standard error" },
-	{ OPT("verbose", 'v', NULL), FN(optval_verbose),
+	{ OPT("verbose", 'v', NULL), FN(optval_verbose), .many = 1,
 	    .help = "more messages on standard error" },
 	TITLE("HTTP:"),
 	{ OPT("method", 'X', "M"), FN(optval_method),
 	    .by_default = "GET, or POST with -d", .help = "request method" },
-	{ OPT("header", 'H', "\"K: V\""), FN(optval_header), .help = "send this "
+	{ OPT("header", 'H', "\"K: V\""), FN(optval_header), .many = 1,
+	    .help = "send this "
 	    "header; \"K:\" removes one, \"K;\" sends it empty; repeatable" },
 	{ OPT("user-agent", 'A', "S"), FN(optval_user_agent),
 	    .by_default = "cofetch/VERSION", .help = "User-Agent header" },
@@ -144,7 +153,8 @@ static const struct opt opts_table[] = {
 	TITLE("DNS (c-ares, on the event loop):"),
 	{ OPT("dns-servers", 0, "IP[:PORT][,...]"), STRING(dns_servers),
 	    .help = "ask these DNS servers instead of /etc/resolv.conf's" },
-	{ OPT("resolve", 0, "HOST:PORT:ADDR"), FN(optval_resolve), .help = "connect "
+	{ OPT("resolve", 0, "HOST:PORT:ADDR"), FN(optval_resolve), .many = 1,
+	    .help = "connect "
 	    "to ADDR (a comma list allowed) for HOST:PORT, without DNS, as curl "
 	    "does; repeatable" },
 	{ OPT("dns-timeout", 0, "SEC"), SECONDS(dns_timeout_ms), .dflt = "5",
@@ -154,6 +164,9 @@ static const struct opt opts_table[] = {
 	    .help = "print this help and exit" },
 	{ OPT("version", 'V', NULL), FN(set_version), .help = "print the "
 	    "versions of cofetch and its libraries and exit" },
+	{ OPT("completion", 0, "SHELL"), FN(set_completion),
+	    .values = "bash|zsh|fish", .help = "print a completion script for "
+	    "SHELL, made from this table, and exit" },
 };
 #define OPTS_COUNT (sizeof opts_table / sizeof opts_table[0])
 
@@ -164,6 +177,17 @@ set_help(struct config *c, const char *arg)
 	(void)c;
 	(void)arg;
 	usage_help(opts_table, OPTS_COUNT);
+	return 1;
+}
+
+static int
+set_completion(struct config *c, const char *arg)
+{
+	(void)c;
+	if (complete_script(opts_table, OPTS_COUNT, arg) != 0) {
+		msg_warn("--completion '%s': not bash, zsh or fish", arg);
+		return -1;
+	}
 	return 1;
 }
 

@@ -245,6 +245,15 @@ optval_input_format(struct config *c, const char *arg)
 }
 
 int
+optval_proto_default(struct config *c, const char *arg)
+{
+	if (strcmp(arg, "http") != 0 && strcmp(arg, "https") != 0)
+		return optval_bad("proto-default", arg, "not http or https");
+	c->proto_default = arg;
+	return 0;
+}
+
+int
 optval_input(struct config *c, const char *arg)
 {
 	c->inputs = xrealloc(c->inputs, (c->ninputs + 1) * sizeof *c->inputs);

@@ -38,6 +38,8 @@ struct opt {
 					   in words, for --help */
 	const char	*values;	/* a closed set, "a|b|c" */
 	int		 file;		/* the argument names a file */
+	int		 dir;		/* ... or a directory */
+	int		 many;		/* may be given more than once */
 	const char	*help;
 };
 
@@ -47,6 +49,7 @@ int	optval_rate(struct config *, const char *);
 int	optval_retry_on(struct config *, const char *);
 int	optval_input_format(struct config *, const char *);
 int	optval_input(struct config *, const char *);
+int	optval_proto_default(struct config *, const char *);
 int	optval_format(struct config *, const char *);
 int	optval_verbose(struct config *, const char *);
 int	optval_method(struct config *, const char *);

@@ -32,6 +32,7 @@
 #include "sched.h"
 #include "sink.h"
 #include "task.h"
+#include "urlset.h"
 #include "xfer.h"
 #include "xmalloc.h"
 
@@ -82,6 +83,8 @@ sched_new(struct event_base *base, const struct config *cfg,
 	bodysink_policy_init(&s->body, cfg);
 	s->env.body = &s->body;
 	s->env.rng = ((uint64_t)clock_us() << 16) ^ (uint64_t)getpid() ^ 1;
+	if (cfg->unique)
+		s->env.seen = urlset_new();
 	s->env.wake = sched_wake;
 	s->env.finished = sched_task_done;
 	s->input = in;
@@ -105,6 +108,7 @@ sched_free(struct sched *s)
 		task_drop(t);
 	}
 	gate_free(s->env.gate);
+	urlset_free(s->env.seen);
 	event_free(s->kick);
 	free(s);
 }
@@ -131,10 +135,17 @@ sched_set_deadline(struct sched *s, int64_t at)
 	s->env.deadline = at;
 }
 
+/* Lines left out: --skip-done's, and --unique's repeats. */
 uint64_t
 sched_skipped(const struct sched *s)
 {
 	return s->env.skipped;
+}
+
+uint64_t
+sched_repeats(const struct sched *s)
+{
+	return s->env.repeats;
 }
 
 /* Tasks holding a permit now. */

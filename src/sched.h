@@ -30,6 +30,7 @@ void		 sched_kick(void *);
 void		 sched_stop(struct sched *, const char *);
 void		 sched_abort(struct sched *);
 uint64_t	 sched_skipped(const struct sched *);
+uint64_t	 sched_repeats(const struct sched *);
 unsigned	 sched_in_flight(const struct sched *);
 int		 sched_total(const struct sched *, uint64_t *);
 

@@ -24,7 +24,9 @@
 #include "lines.h"
 #include "msg.h"
 #include "retry.h"
+#include "schemeless.h"
 #include "task.h"
+#include "urlset.h"
 #include "xfer.h"
 #include "xmalloc.h"
 
@@ -77,7 +79,7 @@ task_new(struct task_env *env, uint64_t index, const char *url, size_t len)
 	t->env = env;
 	t->state = TS_QUEUED;
 	t->url = xmemdup(url, len);
-	t->hop_url = t->url;
+	t->fetch_url = t->hop_url = t->url;
 	task_request(t);
 	t->dnsw.done = task_dns_done;
 	result_init(&t->res, index, t->url, len);
@@ -121,7 +123,26 @@ task_read_line(const struct task_env *env, const struct line *ln,
 }
 
 /*
- * An input line becomes a task, or NULL when --skip-done skips it.  A bad
+ * Whether a line whose URL (as fetched) is u is left out: --skip-done has
+ * it as ok, or --unique has seen it already in this run.
+ */
+static int
+task_skips(struct task_env *env, const char *u, size_t len)
+{
+	if (env->done != NULL && doneset_has(env->done, u, len)) {
+		env->skipped++;
+		return 1;
+	}
+	if (env->seen != NULL && !urlset_add(env->seen, u, len)) {
+		env->repeats++;
+		return 1;
+	}
+	return 0;
+}
+
+/*
+ * An input line becomes a task, or NULL when --skip-done or --unique
+ * leaves it out.  A bad
  * line's task is done at once (a bad_input result that never takes a
  * permit); any other waits at the gate once stepped.
  */
@@ -131,24 +152,30 @@ task_admit(struct task_env *env, uint64_t index, const struct line *ln)
 	struct request_line	 rl;
 	struct task		*t;
 	const char		*bad, *url;
-	char			 why[256];
-	size_t			 len;
+	char			 why[256], *full;
+	size_t			 len, flen = 0;
 
 	bad = task_read_line(env, ln, &rl);
 	url = rl.url != NULL ? rl.url : ln->s;
 	len = rl.url != NULL ? strlen(rl.url) : ln->len;
-	if (bad == NULL && env->done != NULL && doneset_has(env->done, url,
-	    len)) {
-		env->skipped++;
+	full = NULL;
+	if (bad == NULL && len > 0)
+		bad = schemeless_url(env->cfg->proto_default, url, len, &full,
+		    &flen);
+	if (bad == NULL && task_skips(env, full != NULL ? full : url,
+	    full != NULL ? flen : len)) {
+		free(full);
 		jsonl_clear(&rl);
 		return NULL;
 	}
 	t = task_new(env, index, url, len);
+	t->fetch_url = full != NULL ? full : t->url;
+	t->hop_url = t->fetch_url;
 	task_set_request(t, &rl);
 	if (bad == NULL && len == 0)
 		bad = "empty URL";
 	if (bad == NULL)
-		bad = url_parse(t->url, &t->target, why, sizeof why);
+		bad = url_parse(t->fetch_url, &t->target, why, sizeof why);
 	if (bad != NULL) {
 		result_fail(&t->res, ERR_BAD_INPUT, "%s", bad);
 		t->state = TS_DONE;
@@ -176,8 +203,10 @@ task_free(struct task *t)
 	url_target_clear(&t->target);
 	url_target_clear(&t->origin);
 	result_clear(&t->res);
-	if (t->hop_url != t->url)
+	if (t->hop_url != t->fetch_url)
 		free(t->hop_url);
+	if (t->fetch_url != t->url)
+		free(t->fetch_url);
 	free(t->url);
 	free(t);
 }
@@ -238,7 +267,7 @@ task_redirect(struct task *t)
 		}
 		url_target_clear(&t->target);
 		t->target = next;
-		if (t->hop_url != t->url)
+		if (t->hop_url != t->fetch_url)
 			free(t->hop_url);
 		t->hop_url = to;
 		t->res.redirects = ++t->hops;
@@ -320,9 +349,9 @@ task_rewind(struct task *t)
 		t->target = t->origin;
 		t->origin.host = NULL;
 	}
-	if (t->hop_url != t->url)
+	if (t->hop_url != t->fetch_url)
 		free(t->hop_url);
-	t->hop_url = t->url;
+	t->hop_url = t->fetch_url;
 	t->hops = 0;
 	task_request(t);
 	t->job.retry_after = 0;

@@ -26,6 +26,7 @@ struct event_base;
 struct line;
 struct request_line;
 struct task;
+struct urlset;
 struct xfer;
 
 enum task_state {
@@ -54,10 +55,12 @@ struct task_env {
 	struct xfer			*xfer;
 	const struct bodysink_policy	*body;
 	struct doneset			*done;		/* --skip-done, or NULL */
+	struct urlset			*seen;		/* --unique, or NULL */
 	uint64_t			 rng;		/* backoff jitter */
 	int64_t				 deadline;	/* --deadline; 0: none */
 	int				 stopping;	/* no new attempts */
 	uint64_t			 skipped;	/* lines --skip-done skipped */
+	uint64_t			 repeats;	/* lines --unique skipped */
 	void				(*wake)(struct task *);
 	void				(*finished)(struct task *);
 };
@@ -70,6 +73,8 @@ struct task {
 	struct task_env		*env;
 	struct gate_ticket	 ticket;
 	char			*url;		/* as given, owned */
+	char			*fetch_url;	/* url, or with the default
+						   scheme in front (owned) */
 	char			*hop_url;	/* this hop's: url, then each
 						   redirect's (owned) */
 	struct url_target	 target;	/* host and port to connect to */

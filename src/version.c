@@ -26,4 +26,5 @@ version_print(void)
 	printf("c-ares %s\n", ares_version(NULL));
 	printf("libevent %s\n", event_get_version());
 	printf("cJSON %s\n", cJSON_Version());
+	printf("License: MIT (free software; see LICENSE)\n");
 }

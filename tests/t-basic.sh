@@ -65,6 +65,16 @@ check_eq "--no-follow stops at the 302" "302 true 0" \
 r=$("$COFETCH" -q -f json --max-redirects 2 "$HTTP/redirect/3")
 check_eq "--max-redirects" "too_many_redirects" "$(jq -r .error <<<"$r")"
 
+# Times are fixed decimals as written (microseconds), never exponents, so
+# that a reader that copies the text gets a number a spreadsheet reads.
+"$COFETCH" -q -f json "$HTTP/status/200" "$HTTP/delay/20" \
+    "http://127.0.0.1:$(free_port)/" >"$TMP/times.json"
+times=$(grep -o '"\(queued\|dns\|connect\|tls\|ttfb\|total\)":[^,}]*' \
+    "$TMP/times.json" | cut -d: -f2)
+check "every time field is written" test "$(echo "$times" | wc -l)" -eq 18
+check_eq "every time is null or a fixed decimal" "" \
+    "$(echo "$times" | grep -Ev '^(null|[0-9]+\.[0-9]{1,6})$')"
+
 # Keep-alive: 200 requests at -j 4 need about 4 connections, not 200.
 reset_stats
 seq 200 | sed "s|^|$HTTP/status/200?n=|" >"$TMP/200.txt"
@@ -76,6 +86,7 @@ check "--version names the libraries" bash -c \
     'grep -q "^cofetch [0-9]" <<<"$1" && grep -q "^libcurl " <<<"$1" &&
     grep -q "^c-ares " <<<"$1" && grep -q "^libevent " <<<"$1" &&
     grep -q "^cJSON " <<<"$1"' _ "$v"
+check "--version names the license" grep -q "^License: MIT" <<<"$v"
 check "--help" bash -c '"$1" --help | grep -q "^Usage: cofetch"' _ "$COFETCH"
 
 finish

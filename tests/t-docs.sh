@@ -62,6 +62,49 @@ for f in $fields; do
 	grep -q "^\.It Va $f\$" "$man" || missing="$missing $f"
 done
 check_eq "every JSON field is in the man page" "" "$missing"
+# The man page's EXAMPLES, run as they are written (as jq runs its
+# manual): urls.txt holds test-server URLs and, last, one that fails;
+# ssh runs its command here, make-urls prints urls.txt.
+examples() {
+	awk '/^\.Sh EXAMPLES/ { on = 1; next } /^\.Sh / { on = 0 }
+	    !on { next }
+	    /^\.\\" test: / { want = $3 == "exit" ? $4 : $3; next }
+	    /^\.Bd -literal/ { body = ""; inbd = 1; next }
+	    /^\.Ed/ { n++; f = dir "/ex" n ".sh"; printf "%s", body > f
+		close(f); print n, (want == "" ? 0 : want); want = ""
+		inbd = 0; next }
+	    inbd { gsub(/\\e/, "\\"); gsub(/\\&/, ""); body = body $0 "\n" }
+	' dir="$TMP/ex" "$man"
+}
+mkdir -p "$TMP/ex/bin" "$TMP/ex/urls"
+printf '#!/bin/sh\nexec "%s" "$@"\n' "$(realpath "$COFETCH")" \
+    >"$TMP/ex/bin/cofetch"
+printf '#!/bin/sh\nshift\nexec sh -c "$*"\n' >"$TMP/ex/bin/ssh"
+printf '#!/bin/sh\nexec cat urls.txt\n' >"$TMP/ex/bin/make-urls"
+chmod +x "$TMP/ex/bin/"*
+for i in 1 2 3 4 5; do
+	echo "$HTTP/lines/5?example=$i"
+done >"$TMP/ex/urls/urls.txt"
+echo "http://127.0.0.1:$(free_port)/refused" >>"$TMP/ex/urls/urls.txt"
+nex=0
+while read -r n want; do
+	nex=$((nex + 1))
+	run=$TMP/ex/run$n
+	cp -r "$TMP/ex/urls" "$run"
+	(cd "$run" && PATH=$TMP/ex/bin:$PATH timeout 60 \
+	    bash -o pipefail "$TMP/ex/ex$n.sh" >out 2>err)
+	rc=$?
+	rm "$run/urls.txt" "$run/err"
+	wrote=$(find "$run" -type f -size +0 | wc -l)
+	if [ "$rc" = "$want" ] && [ "$wrote" -gt 0 ]; then
+		ok "EXAMPLES $n exits $want and writes its output"
+	else
+		not_ok "EXAMPLES $n exits $want (not $rc), writes ($wrote files)"
+		sed 's/^/#   /' "$TMP/ex/ex$n.sh"
+	fi
+done < <(examples)
+check "the man page has examples to run" test "$nex" -ge 5
+
 check "README opens with the demo command" grep -q '^scripts/demo' \
     "$top/README.md"
 check "README shows the test command" grep -q '^scripts/check' \

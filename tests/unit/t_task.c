@@ -237,6 +237,7 @@ world(void)
 	w.cfg.connect_timeout_ms = 10000;
 	w.cfg.follow = 1;
 	w.cfg.max_redirects = 10;
+	w.cfg.proto_default = "http";
 	w.cfg.retry_on[503 / 64] |= 1ULL << (503 % 64);
 	TAILQ_INIT(&w.ready);
 	dnscache_init(&w.dns_cache, 100);
@@ -321,7 +322,7 @@ check_admission(void)
 		fputs("{\"url\":\"http://done.test/\",\"ok\":true}\n", f);
 		fclose(f);
 	}
-	w.env.done = doneset_load(path);
+	w.env.done = doneset_load(path, "http");
 	unlink(path);
 	CHECK("a line --skip-done records is no task",
 	    admit(2, "http://done.test/") == NULL && w.env.skipped == 1 &&
