@@ -49,6 +49,7 @@
 #define ARRIVALS_MAX	100000
 
 struct event_base;
+struct evbuffer;
 struct evconnlistener;
 struct evdns_server_port;
 struct evhttp;
@@ -98,17 +99,27 @@ struct server {
 	struct evdns_server_port *dns_port;
 };
 
+/* What a route's pattern took from the path (see testd_http.c). */
+struct route_args {
+	long		 n[2];		/* its numbers, in order */
+	const char	*rest;		/* the path after the pattern */
+};
+
 /* testd_http.c: the routes, over plain HTTP or TLS. */
 int	http_port(struct server *);
 void	http_port_close(struct server *);
-void	http_cb(struct evhttp_request *, void *);
+void	http_dispatch(struct evhttp_request *, void *);
 void	content_type(struct evhttp_request *, const char *);
+void	reply_buffer(struct server *, struct evhttp_request *, int,
+	    struct evbuffer *);
 void	reply_str(struct server *, struct evhttp_request *, int,
 	    const char *);
 
 /* testd_gzip.c: gzip bodies made by hand and by zlib. */
-void	route_gzip(struct server *, struct evhttp_request *, long);
-void	route_bomb(struct server *, struct evhttp_request *, long);
+void	route_gzip(struct server *, struct evhttp_request *,
+	    const struct route_args *);
+void	route_bomb(struct server *, struct evhttp_request *,
+	    const struct route_args *);
 
 /* testd_tls.c */
 int	https_port(struct server *, const char *, const char *);

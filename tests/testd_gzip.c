@@ -35,7 +35,8 @@ gzip_trailer(struct evbuffer *b, uLong crc, uint64_t size)
  * (uncompressed) deflate block: the gzip framing itself, byte by byte.
  */
 void
-route_gzip(struct server *srv, struct evhttp_request *req, long n)
+route_gzip(struct server *srv, struct evhttp_request *req,
+    const struct route_args *a)
 {
 	static const unsigned char	 head[10] = { 0x1f, 0x8b, 8, 0, 0, 0,
 	    0, 0, 0, 255 };
@@ -43,6 +44,7 @@ route_gzip(struct server *srv, struct evhttp_request *req, long n)
 	unsigned char			*data;
 	struct evbuffer			*b;
 	uLong				 crc;
+	long				 n = a->n[0];
 
 	if (n < 0 || n > 65535 || (data = malloc((size_t)n + 1)) == NULL) {
 		reply_str(srv, req, 400, "0..65535 bytes\n");
@@ -63,9 +65,7 @@ route_gzip(struct server *srv, struct evhttp_request *req, long n)
 	free(data);
 	evhttp_add_header(evhttp_request_get_output_headers(req),
 	    "Content-Encoding", "gzip");
-	evhttp_send_reply(req, 200, "OK", b);
-	evbuffer_free(b);
-	srv->inflight--;
+	reply_buffer(srv, req, 200, b);
 }
 
 /*
@@ -127,13 +127,14 @@ bomb_parts(void)
  * /bomb/MIB/redirect sends it as the body of a redirect to /bytes/1.
  */
 void
-route_bomb(struct server *srv, struct evhttp_request *req, long mib)
+route_bomb(struct server *srv, struct evhttp_request *req,
+    const struct route_args *a)
 {
 	const struct bomb	*bp = bomb_parts();
 	struct evkeyvalq	*out = evhttp_request_get_output_headers(req);
 	struct evbuffer		*b;
 	uLong			 crc = 0;
-	long			 i;
+	long			 i, mib = a->n[0];
 
 	if (mib < 1 || mib > BOMB_MIB_MAX) {
 		reply_str(srv, req, 400, "1..65536 MiB\n");

@@ -64,6 +64,16 @@ content_type(struct evhttp_request *req, const char *type)
 	evhttp_add_header(h, "Content-Type", type);
 }
 
+/* Sends b as the body, frees it, and counts the request out. */
+void
+reply_buffer(struct server *srv, struct evhttp_request *req, int code,
+    struct evbuffer *b)
+{
+	evhttp_send_reply(req, code, code < 400 ? "OK" : "Error", b);
+	evbuffer_free(b);
+	srv->inflight--;
+}
+
 static void
 reply(struct server *srv, struct evhttp_request *req, int code,
     const char *body, size_t len)
@@ -71,9 +81,7 @@ reply(struct server *srv, struct evhttp_request *req, int code,
 	struct evbuffer	*b = evbuffer_new();
 
 	evbuffer_add(b, body, len);
-	evhttp_send_reply(req, code, code < 400 ? "OK" : "Error", b);
-	evbuffer_free(b);
-	srv->inflight--;
+	reply_buffer(srv, req, code, b);
 }
 
 void
@@ -185,23 +193,31 @@ tick_endless(struct held *h)
 	held_arm(h, 1);
 }
 
-/* /endless, and /endless/html: a page whose head comes first. */
+/* /endless: a body that never ends; /stats counts its bytes. */
 static void
-route_endless(struct server *srv, struct evhttp_request *req, int html)
+route_endless(struct server *srv, struct evhttp_request *req,
+    const struct route_args *a)
+{
+	(void)a;
+	evhttp_send_reply_start(req, 200, "OK");
+	held_new(srv, req, tick_endless, 0);
+}
+
+/* /endless/html: a page whose head comes first. */
+static void
+route_endless_html(struct server *srv, struct evhttp_request *req,
+    const struct route_args *a)
 {
 	static const char	head[] = "<!doctype html><html><head>"
 	    "<title>Endless &amp; more</title></head><body>\n";
-	struct evbuffer		*b;
+	struct evbuffer		*b = evbuffer_new();
 
-	if (html)
-		content_type(req, "text/html; charset=utf-8");
+	(void)a;
+	content_type(req, "text/html; charset=utf-8");
 	evhttp_send_reply_start(req, 200, "OK");
-	if (html) {
-		b = evbuffer_new();
-		evbuffer_add(b, head, sizeof head - 1);
-		evhttp_send_reply_chunk(req, b);
-		evbuffer_free(b);
-	}
+	evbuffer_add(b, head, sizeof head - 1);
+	evhttp_send_reply_chunk(req, b);
+	evbuffer_free(b);
 	held_new(srv, req, tick_endless, 0);
 }
 
@@ -221,32 +237,90 @@ tick_hang_over(struct held *h)
 	held_free(h);
 }
 
+/* /stall: the headers, then silence until HOLD_MAX_MS. */
 static void
-route_bytes(struct server *srv, struct evhttp_request *req, long n,
-    int as_lines)
+route_stall(struct server *srv, struct evhttp_request *req,
+    const struct route_args *a)
+{
+	(void)a;
+	evhttp_send_reply_start(req, 200, "OK");
+	held_new(srv, req, tick_release, HOLD_MAX_MS);
+}
+
+/* /hang: silence, then a 503 after HOLD_MAX_MS. */
+static void
+route_hang(struct server *srv, struct evhttp_request *req,
+    const struct route_args *a)
+{
+	(void)a;
+	held_new(srv, req, tick_hang_over, HOLD_MAX_MS);
+}
+
+/* /delay/MS: a reply after MS. */
+static void
+route_delay(struct server *srv, struct evhttp_request *req,
+    const struct route_args *a)
+{
+	held_new(srv, req, tick_delay, a->n[0]);
+}
+
+/* /drip/N/MS: N chunks, one every MS. */
+static void
+route_drip(struct server *srv, struct evhttp_request *req,
+    const struct route_args *a)
+{
+	struct held	*h;
+
+	evhttp_send_reply_start(req, 200, "OK");
+	h = held_new(srv, req, tick_drip, a->n[1]);
+	h->left = a->n[0];
+	h->interval_ms = a->n[1];
+}
+
+/* /status/N: a reply with status N. */
+static void
+route_status(struct server *srv, struct evhttp_request *req,
+    const struct route_args *a)
+{
+	reply_str(srv, req, (int)a->n[0], "status\n");
+}
+
+/* /bytes/N: N bytes of 'x'. */
+static void
+route_bytes(struct server *srv, struct evhttp_request *req,
+    const struct route_args *a)
 {
 	struct evbuffer	*b = evbuffer_new();
 	char		 fill[4096];
-	long		 i;
+	long		 n;
 
-	if (as_lines) {
-		for (i = 1; i <= n; i++)
-			evbuffer_add_printf(b, "line %ld\n", i);
-	} else {
-		memset(fill, 'x', sizeof fill);
-		for (; n > 0; n -= (long)sizeof fill)
-			evbuffer_add(b, fill, n < (long)sizeof fill ?
-			    (size_t)n : sizeof fill);
-	}
-	evhttp_send_reply(req, 200, "OK", b);
-	evbuffer_free(b);
-	srv->inflight--;
+	memset(fill, 'x', sizeof fill);
+	for (n = a->n[0]; n > 0; n -= (long)sizeof fill)
+		evbuffer_add(b, fill, n < (long)sizeof fill ? (size_t)n :
+		    sizeof fill);
+	reply_buffer(srv, req, 200, b);
 }
 
+/* /lines/N: "line 1" to "line N". */
 static void
-route_redirect(struct server *srv, struct evhttp_request *req, long n)
+route_lines(struct server *srv, struct evhttp_request *req,
+    const struct route_args *a)
+{
+	struct evbuffer	*b = evbuffer_new();
+	long		 i;
+
+	for (i = 1; i <= a->n[0]; i++)
+		evbuffer_add_printf(b, "line %ld\n", i);
+	reply_buffer(srv, req, 200, b);
+}
+
+/* /redirect/N: N redirects before "arrived". */
+static void
+route_redirect(struct server *srv, struct evhttp_request *req,
+    const struct route_args *a)
 {
 	char	loc[64];
+	long	n = a->n[0];
 
 	if (n <= 0) {
 		reply_str(srv, req, 200, "arrived\n");
@@ -260,7 +334,8 @@ route_redirect(struct server *srv, struct evhttp_request *req, long n)
 
 /* /to/CODE?URL: a redirect with that status to the (decoded) URL. */
 static void
-route_to(struct server *srv, struct evhttp_request *req, long code)
+route_to(struct server *srv, struct evhttp_request *req,
+    const struct route_args *a)
 {
 	const char	*q = strchr(evhttp_request_get_uri(req), '?');
 	char		*target;
@@ -272,7 +347,7 @@ route_to(struct server *srv, struct evhttp_request *req, long code)
 	evhttp_add_header(evhttp_request_get_output_headers(req), "Location",
 	    target);
 	free(target);
-	reply_str(srv, req, (int)code, "moved\n");
+	reply_str(srv, req, (int)a->n[0], "moved\n");
 }
 
 static struct echo_seen *
@@ -295,7 +370,7 @@ echo_seen_for(struct server *srv, const char *key)
  * authorization and user-agent headers, body) and keeps it under KEY.
  */
 static void
-route_echo(struct server *srv, struct evhttp_request *req, const char *key)
+echo_reply(struct server *srv, struct evhttp_request *req, const char *key)
 {
 	static const char *const methods[] = { "GET", "POST", "HEAD", "PUT",
 	    "DELETE", "OPTIONS", "TRACE", "CONNECT", "PATCH" };
@@ -325,24 +400,39 @@ route_echo(struct server *srv, struct evhttp_request *req, const char *key)
 		n = evbuffer_copyout(b, seen->text, sizeof seen->text - 1);
 		seen->text[n] = '\0';
 	}
-	evhttp_send_reply(req, 200, "OK", b);
-	evbuffer_free(b);
-	srv->inflight--;
+	reply_buffer(srv, req, 200, b);
 }
 
 static void
-route_seen(struct server *srv, struct evhttp_request *req, const char *key)
+route_echo(struct server *srv, struct evhttp_request *req,
+    const struct route_args *a)
 {
-	struct echo_seen	*seen = echo_seen_for(srv, key);
+	(void)a;
+	echo_reply(srv, req, NULL);
+}
+
+static void
+route_echo_key(struct server *srv, struct evhttp_request *req,
+    const struct route_args *a)
+{
+	echo_reply(srv, req, a->rest);
+}
+
+static void
+route_seen(struct server *srv, struct evhttp_request *req,
+    const struct route_args *a)
+{
+	struct echo_seen	*seen = echo_seen_for(srv, a->rest);
 
 	srv->inflight++;		/* reply() counts it out */
 	reply_str(srv, req, 200, seen ? seen->text : "");
 }
 
 static void
-route_dns(struct server *srv, struct evhttp_request *req, const char *name)
+route_dns(struct server *srv, struct evhttp_request *req,
+    const struct route_args *a)
 {
-	struct dns_count	*c = dns_count_for(srv, name);
+	struct dns_count	*c = dns_count_for(srv, a->rest);
 	char			 body[128];
 
 	snprintf(body, sizeof body, "{\"a\":%ld,\"aaaa\":%ld}\n",
@@ -352,18 +442,12 @@ route_dns(struct server *srv, struct evhttp_request *req, const char *name)
 }
 
 static void
-route_stats(struct server *srv, struct evhttp_request *req, int reset)
+route_stats(struct server *srv, struct evhttp_request *req,
+    const struct route_args *a)
 {
 	char	body[256];
 
-	if (reset) {
-		srv->peak = srv->inflight;
-		srv->requests = srv->connections = srv->proxied = 0;
-		srv->endless_bytes = 0;
-		srv->ndns = 0;
-		srv->nhosts = srv->nflaky = srv->narrivals = 0;
-		clock_gettime(CLOCK_MONOTONIC, &srv->t_reset);
-	}
+	(void)a;
 	snprintf(body, sizeof body, "{\"inflight\":%ld,\"peak\":%ld,"
 	    "\"requests\":%ld,\"connections\":%ld,\"proxied\":%ld,"
 	    "\"endless_bytes\":%llu}\n", srv->inflight, srv->peak,
@@ -372,11 +456,27 @@ route_stats(struct server *srv, struct evhttp_request *req, int reset)
 	reply_str(srv, req, 200, body);
 }
 
+/* /stats/reset: the counters start again, then /stats. */
 static void
-route_utf8_bad(struct server *srv, struct evhttp_request *req)
+route_stats_reset(struct server *srv, struct evhttp_request *req,
+    const struct route_args *a)
+{
+	srv->peak = srv->inflight;
+	srv->requests = srv->connections = srv->proxied = 0;
+	srv->endless_bytes = 0;
+	srv->ndns = 0;
+	srv->nhosts = srv->nflaky = srv->narrivals = 0;
+	clock_gettime(CLOCK_MONOTONIC, &srv->t_reset);
+	route_stats(srv, req, a);
+}
+
+static void
+route_utf8_bad(struct server *srv, struct evhttp_request *req,
+    const struct route_args *a)
 {
 	static const char body[] = "bad \xff\xfe \xc0\xaf \xed\xa0\x80 end\n";
 
+	(void)a;
 	content_type(req, "text/plain; charset=\xff\xe2\x82");
 	reply(srv, req, 200, body, sizeof body - 1);
 }
@@ -386,11 +486,13 @@ route_utf8_bad(struct server *srv, struct evhttp_request *req)
  * every byte value in it, so two bodies differ and order can be checked.
  */
 static void
-route_blob(struct server *srv, struct evhttp_request *req, long n, long seed)
+route_blob(struct server *srv, struct evhttp_request *req,
+    const struct route_args *a)
 {
 	struct evbuffer	*b;
 	unsigned char	 chunk[4096];
-	uint32_t	 x = (uint32_t)seed * 2654435761u + 1;
+	uint32_t	 x = (uint32_t)a->n[1] * 2654435761u + 1;
+	long		 n = a->n[0];
 	size_t		 i, len;
 
 	if (n < 0 || n > 64L * 1024 * 1024) {
@@ -409,9 +511,7 @@ route_blob(struct server *srv, struct evhttp_request *req, long n, long seed)
 		evbuffer_add(b, chunk, len);
 		n -= (long)len;
 	}
-	evhttp_send_reply(req, 200, "OK", b);
-	evbuffer_free(b);
-	srv->inflight--;
+	reply_buffer(srv, req, 200, b);
 }
 
 /* A query parameter's value, percent-decoded (the caller frees it). */
@@ -442,7 +542,8 @@ query_param(const char *uri, const char *name, size_t *len)
  * longer than a URL can be.
  */
 static void
-route_page(struct server *srv, struct evhttp_request *req)
+route_page(struct server *srv, struct evhttp_request *req,
+    const struct route_args *a)
 {
 	const char	*uri = evhttp_request_get_uri(req);
 	struct evbuffer	*b;
@@ -450,6 +551,7 @@ route_page(struct server *srv, struct evhttp_request *req)
 	size_t		 len = 0, n;
 	long		 pad = 0;
 
+	(void)a;
 	if ((body = query_param(uri, "b", &len)) == NULL) {
 		reply_str(srv, req, 400, "no b=\n");
 		return;
@@ -470,10 +572,8 @@ route_page(struct server *srv, struct evhttp_request *req)
 	}
 	if (at != NULL)
 		evbuffer_add(b, at + 2, len - (size_t)(at + 2 - body));
-	evhttp_send_reply(req, 200, "OK", b);
-	evbuffer_free(b);
 	free(body);
-	srv->inflight--;
+	reply_buffer(srv, req, 200, b);
 }
 
 /* The Host header's name, without its port. */
@@ -508,12 +608,13 @@ tick_host_delay(struct held *h)
 
 /* /hostdelay/MS: /delay, counted in flight per Host for /stats/hosts. */
 static void
-route_host_delay(struct server *srv, struct evhttp_request *req, long ms)
+route_host_delay(struct server *srv, struct evhttp_request *req,
+    const struct route_args *a)
 {
 	struct host_count	*c = host_count_for(srv, req);
 	struct held		*h;
 
-	h = held_new(srv, req, tick_host_delay, ms);
+	h = held_new(srv, req, tick_host_delay, a->n[0]);
 	if ((h->host = c) == NULL)
 		return;
 	c->requests++;
@@ -522,11 +623,13 @@ route_host_delay(struct server *srv, struct evhttp_request *req, long ms)
 }
 
 static void
-route_stats_hosts(struct server *srv, struct evhttp_request *req)
+route_stats_hosts(struct server *srv, struct evhttp_request *req,
+    const struct route_args *a)
 {
 	struct evbuffer	*b = evbuffer_new();
 	size_t		 i;
 
+	(void)a;
 	evbuffer_add(b, "{", 1);
 	for (i = 0; i < srv->nhosts; i++)
 		evbuffer_add_printf(b, "%s\"%s\":{\"peak\":%ld,"
@@ -538,11 +641,13 @@ route_stats_hosts(struct server *srv, struct evhttp_request *req)
 }
 
 static void
-route_stats_arrivals(struct server *srv, struct evhttp_request *req)
+route_stats_arrivals(struct server *srv, struct evhttp_request *req,
+    const struct route_args *a)
 {
 	struct evbuffer	*b = evbuffer_new();
 	size_t		 i;
 
+	(void)a;
 	evbuffer_add(b, "[", 1);
 	for (i = 0; i < srv->narrivals; i++)
 		evbuffer_add_printf(b, "%s%ld", i ? "," : "",
@@ -574,10 +679,11 @@ flaky_for(struct server *srv, const char *key, size_t n)
  * date S seconds ahead; later ones 200.
  */
 static void
-route_flaky(struct server *srv, struct evhttp_request *req, const char *key)
+route_flaky(struct server *srv, struct evhttp_request *req,
+    const struct route_args *a)
 {
 	const char	*uri = evhttp_request_get_uri(req);
-	struct flaky	*f = flaky_for(srv, key, strcspn(key, "?"));
+	struct flaky	*f = flaky_for(srv, a->rest, strcspn(a->rest, "?"));
 	char		*v, body[128], date[64];
 	long		 n = 0, code = 503;
 	size_t		 len;
@@ -611,10 +717,12 @@ route_flaky(struct server *srv, struct evhttp_request *req, const char *key)
 
 /* /headers: a header sent twice, and names in mixed case. */
 static void
-route_headers(struct server *srv, struct evhttp_request *req)
+route_headers(struct server *srv, struct evhttp_request *req,
+    const struct route_args *a)
 {
 	struct evkeyvalq	*h = evhttp_request_get_output_headers(req);
 
+	(void)a;
 	evhttp_add_header(h, "Set-Cookie", "a=1");
 	evhttp_add_header(h, "Set-Cookie", "b=2");
 	evhttp_add_header(h, "X-Mixed-Case", "  padded value");
@@ -623,97 +731,121 @@ route_headers(struct server *srv, struct evhttp_request *req)
 
 /* /preview: what a page preview must survive. */
 static void
-route_preview(struct server *srv, struct evhttp_request *req)
+route_preview(struct server *srv, struct evhttp_request *req,
+    const struct route_args *a)
 {
 	static const char body[] = "\n\n   \n\tfirst\r\n\r\n"
 	    "\x1b[31mred\x1b[0m\n\xff\xfe bad\n\xc2\x9b csi\nlast";
 
+	(void)a;
 	reply(srv, req, 200, body, sizeof body - 1);
 }
 
-void
-http_cb(struct evhttp_request *req, void *arg)
+static void
+route_none(struct server *srv, struct evhttp_request *req,
+    const struct route_args *a)
 {
-	struct server	*srv = arg;
-	const char	*path = evhttp_request_get_uri(req);
-	long		 a = 0, b = 0;
-	struct held	*h;
+	(void)a;
+	reply_str(srv, req, 404, "no such route\n");
+}
+
+/* Whether a route is counted for /stats and starts as text/plain. */
+enum route_kind {
+	ROUTE_REPORT,		/* the server's own counts: neither */
+	ROUTE_REQUEST
+};
+
+/*
+ * The routes, the first that matches wins, so a longer path comes before
+ * its prefix.  A pattern matches the start of the path: '#' is a number
+ * as strtol reads it in base 10 (leading space, a sign), '$' the end of
+ * the path, and any other character itself.  The last row, "", matches
+ * every path.
+ */
+static const struct http_route {
+	const char	*pattern;
+	enum route_kind	 kind;
+	void		(*fn)(struct server *, struct evhttp_request *,
+			    const struct route_args *);
+} http_routes[] = {
+	{ "/stats/hosts$",	ROUTE_REPORT,	route_stats_hosts },
+	{ "/stats/arrivals$",	ROUTE_REPORT,	route_stats_arrivals },
+	{ "/stats/reset",	ROUTE_REPORT,	route_stats_reset },
+	{ "/stats",		ROUTE_REPORT,	route_stats },
+	{ "/dns/",		ROUTE_REPORT,	route_dns },
+	{ "/seen/",		ROUTE_REPORT,	route_seen },
+	{ "/status/#",		ROUTE_REQUEST,	route_status },
+	{ "/bytes/#",		ROUTE_REQUEST,	route_bytes },
+	{ "/lines/#",		ROUTE_REQUEST,	route_lines },
+	{ "/hostdelay/#",	ROUTE_REQUEST,	route_host_delay },
+	{ "/flaky/",		ROUTE_REQUEST,	route_flaky },
+	{ "/delay/#",		ROUTE_REQUEST,	route_delay },
+	{ "/drip/#/#",		ROUTE_REQUEST,	route_drip },
+	{ "/endless/html$",	ROUTE_REQUEST,	route_endless_html },
+	{ "/endless",		ROUTE_REQUEST,	route_endless },
+	{ "/redirect/#",	ROUTE_REQUEST,	route_redirect },
+	{ "/to/#",		ROUTE_REQUEST,	route_to },
+	{ "/blob/#/#",		ROUTE_REQUEST,	route_blob },
+	{ "/page?",		ROUTE_REQUEST,	route_page },
+	{ "/gzip/#",		ROUTE_REQUEST,	route_gzip },
+	{ "/bomb/#",		ROUTE_REQUEST,	route_bomb },
+	{ "/echo/",		ROUTE_REQUEST,	route_echo_key },
+	{ "/echo",		ROUTE_REQUEST,	route_echo },
+	{ "/stall",		ROUTE_REQUEST,	route_stall },
+	{ "/hang",		ROUTE_REQUEST,	route_hang },
+	{ "/utf8/bad",		ROUTE_REQUEST,	route_utf8_bad },
+	{ "/preview",		ROUTE_REQUEST,	route_preview },
+	{ "/headers",		ROUTE_REQUEST,	route_headers },
+	{ "",			ROUTE_REQUEST,	route_none },
+};
+
+/* Whether path matches pattern; if so, a holds what it took. */
+static int
+route_match(const char *pattern, const char *path, struct route_args *a)
+{
+	size_t	 n = 0;
+	char	*end;
+
+	for (; *pattern != '\0'; pattern++) {
+		if (*pattern == '#') {
+			if (n == sizeof a->n / sizeof a->n[0])
+				serve_fail("a route with too many numbers");
+			a->n[n++] = strtol(path, &end, 10);
+			if (end == path)
+				return 0;
+			path = end;
+		} else if (*pattern == '$') {
+			if (*path != '\0')
+				return 0;
+		} else if (*path++ != *pattern)
+			return 0;
+	}
+	a->rest = path;
+	return 1;
+}
+
+/* Every request on both ports: its route, found in http_routes. */
+void
+http_dispatch(struct evhttp_request *req, void *arg)
+{
+	struct server		*srv = arg;
+	const char		*path = evhttp_request_get_uri(req);
+	const struct http_route	*r;
+	struct route_args	 a;
 
 	if (strncmp(path, "http://", 7) == 0) {
 		srv->proxied++;
 		if ((path = strchr(path + 7, '/')) == NULL)
 			path = "/";
 	}
-
-	if (strcmp(path, "/stats/hosts") == 0) {
-		route_stats_hosts(srv, req);
-		return;
+	for (r = http_routes; !route_match(r->pattern, path, &a); r++)
+		;
+	if (r->kind == ROUTE_REQUEST) {
+		req_begin(srv);
+		/* Not evhttp's default, text/html in ISO-8859-1. */
+		content_type(req, "text/plain");
 	}
-	if (strcmp(path, "/stats/arrivals") == 0) {
-		route_stats_arrivals(srv, req);
-		return;
-	}
-	if (strncmp(path, "/stats", 6) == 0) {
-		route_stats(srv, req, strncmp(path, "/stats/reset", 12) == 0);
-		return;
-	}
-	if (strncmp(path, "/dns/", 5) == 0) {
-		route_dns(srv, req, path + 5);
-		return;
-	}
-	if (strncmp(path, "/seen/", 6) == 0) {
-		route_seen(srv, req, path + 6);
-		return;
-	}
-	req_begin(srv);
-	/* Not evhttp's default, text/html in ISO-8859-1. */
-	content_type(req, "text/plain");
-	if (sscanf(path, "/status/%ld", &a) == 1)
-		reply_str(srv, req, (int)a, "status\n");
-	else if (sscanf(path, "/bytes/%ld", &a) == 1)
-		route_bytes(srv, req, a, 0);
-	else if (sscanf(path, "/lines/%ld", &a) == 1)
-		route_bytes(srv, req, a, 1);
-	else if (sscanf(path, "/hostdelay/%ld", &a) == 1)
-		route_host_delay(srv, req, a);
-	else if (strncmp(path, "/flaky/", 7) == 0)
-		route_flaky(srv, req, path + 7);
-	else if (sscanf(path, "/delay/%ld", &a) == 1)
-		held_new(srv, req, tick_delay, a);
-	else if (sscanf(path, "/drip/%ld/%ld", &a, &b) == 2) {
-		evhttp_send_reply_start(req, 200, "OK");
-		h = held_new(srv, req, tick_drip, b);
-		h->left = a;
-		h->interval_ms = b;
-	} else if (strncmp(path, "/endless", 8) == 0) {
-		route_endless(srv, req, strcmp(path + 8, "/html") == 0);
-	} else if (sscanf(path, "/redirect/%ld", &a) == 1)
-		route_redirect(srv, req, a);
-	else if (sscanf(path, "/to/%ld", &a) == 1)
-		route_to(srv, req, a);
-	else if (sscanf(path, "/blob/%ld/%ld", &a, &b) == 2)
-		route_blob(srv, req, a, b);
-	else if (strncmp(path, "/page?", 6) == 0)
-		route_page(srv, req);
-	else if (sscanf(path, "/gzip/%ld", &a) == 1)
-		route_gzip(srv, req, a);
-	else if (sscanf(path, "/bomb/%ld", &a) == 1)
-		route_bomb(srv, req, a);
-	else if (strncmp(path, "/echo", 5) == 0)
-		route_echo(srv, req, path[5] == '/' ? path + 6 : NULL);
-	else if (strncmp(path, "/stall", 6) == 0) {
-		evhttp_send_reply_start(req, 200, "OK");
-		held_new(srv, req, tick_release, HOLD_MAX_MS);
-	} else if (strncmp(path, "/hang", 5) == 0)
-		held_new(srv, req, tick_hang_over, HOLD_MAX_MS);
-	else if (strncmp(path, "/utf8/bad", 9) == 0)
-		route_utf8_bad(srv, req);
-	else if (strncmp(path, "/preview", 8) == 0)
-		route_preview(srv, req);
-	else if (strncmp(path, "/headers", 8) == 0)
-		route_headers(srv, req);
-	else
-		reply_str(srv, req, 404, "no such route\n");
+	r->fn(srv, req, &a);
 }
 
 /* One call per accepted connection: the place to count them. */
@@ -733,7 +865,7 @@ http_port(struct server *srv)
 
 	if ((srv->http = evhttp_new(srv->base)) == NULL)
 		serve_fail("evhttp_new");
-	evhttp_set_gencb(srv->http, http_cb, srv);
+	evhttp_set_gencb(srv->http, http_dispatch, srv);
 	evhttp_set_bevcb(srv->http, http_bev_cb, srv);
 	evhttp_set_timeout(srv->http, 600);
 	evhttp_set_allowed_methods(srv->http, EVHTTP_REQ_GET | EVHTTP_REQ_POST |

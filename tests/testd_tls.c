@@ -36,7 +36,7 @@ https_port(struct server *srv, const char *cert, const char *key)
 		serve_fail("cannot load the TLS certificate and key");
 	if ((srv->https = evhttp_new(srv->base)) == NULL)
 		serve_fail("evhttp_new");
-	evhttp_set_gencb(srv->https, http_cb, srv);
+	evhttp_set_gencb(srv->https, http_dispatch, srv);
 	evhttp_set_bevcb(srv->https, https_bev_cb, srv);
 	evhttp_set_timeout(srv->https, 600);
 	hs = evhttp_bind_socket_with_handle(srv->https, "127.0.0.1", 0);
