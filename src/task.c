@@ -17,16 +17,12 @@
 #include "conf.h"
 #include "container.h"
 #include "dns.h"
-#include "doneset.h"
 #include "gate.h"
 #include "http.h"
 #include "jsonl.h"
-#include "lines.h"
 #include "msg.h"
 #include "retry.h"
-#include "schemeless.h"
 #include "task.h"
-#include "urlset.h"
 #include "xfer.h"
 #include "xmalloc.h"
 
@@ -70,27 +66,6 @@ task_xfer_done(struct xfer_job *j)
 	t->env->wake(t);
 }
 
-static struct task *
-task_new(struct task_env *env, uint64_t index, const char *url, size_t len)
-{
-	struct task	*t;
-
-	t = xcalloc(1, sizeof *t);
-	t->env = env;
-	t->state = TS_QUEUED;
-	t->url = xmemdup(url, len);
-	t->fetch_url = t->hop_url = t->url;
-	task_request(t);
-	t->dnsw.done = task_dns_done;
-	result_init(&t->res, index, t->url, len);
-	bodysink_init(&t->body, env->body);
-	t->job.body = &t->body;
-	t->job.res = &t->res;
-	t->job.done = task_xfer_done;
-	t->t_admit = clock_us();
-	return t;
-}
-
 /* Takes what the jsonl line asked for beyond its URL (rl is emptied). */
 static void
 task_set_request(struct task *t, struct request_line *rl)
@@ -107,83 +82,55 @@ task_set_request(struct task *t, struct request_line *rl)
 	task_request(t);
 }
 
-/* NULL if the line names a request (jsonl's fields in rl), else why not. */
-static const char *
-task_read_line(const struct task_env *env, const struct line *ln,
-    struct request_line *rl)
+/*
+ * A task for the line url (as given), fetched as fetch_url (owned, or
+ * NULL: url itself), with what its jsonl line asked for (rl, emptied).
+ */
+struct task *
+task_new(struct task_env *env, uint64_t index, const char *url, size_t len,
+    char *fetch_url, struct request_line *rl)
 {
-	memset(rl, 0, sizeof *rl);
-	if (ln->flags & LINE_HAS_NUL)
-		return "line contains a NUL byte";
-	if (ln->flags & LINE_TOO_LONG)
-		return "line longer than 8192 bytes";
-	if (env->cfg->jsonl)
-		return jsonl_parse(ln->s, ln->len, rl);
+	struct task	*t;
+
+	t = xcalloc(1, sizeof *t);
+	t->env = env;
+	t->state = TS_QUEUED;
+	t->url = xmemdup(url, len);
+	t->fetch_url = t->hop_url = fetch_url != NULL ? fetch_url : t->url;
+	task_request(t);
+	t->dnsw.done = task_dns_done;
+	result_init(&t->res, index, t->url, len);
+	bodysink_init(&t->body, env->body);
+	t->job.body = &t->body;
+	t->job.res = &t->res;
+	t->job.done = task_xfer_done;
+	t->t_admit = clock_us();
+	task_set_request(t, rl);
+	return t;
+}
+
+/*
+ * Where the first hop goes: NULL, and the task waits at the gate once
+ * stepped; else why the URL cannot be fetched.
+ */
+const char *
+task_target(struct task *t, char *why, size_t len)
+{
+	const char	*bad;
+
+	if ((bad = url_parse(t->fetch_url, &t->target, why, len)) != NULL)
+		return bad;
+	gate_ticket_init(t->env->gate, &t->ticket, t->target.host,
+	    t->target.port, task_ready);
 	return NULL;
 }
 
-/*
- * Whether a line whose URL (as fetched) is u is left out: --skip-done has
- * it as ok, or --unique has seen it already in this run.
- */
-static int
-task_skips(struct task_env *env, const char *u, size_t len)
+/* A bad line's task: done at once, a result that never takes a permit. */
+void
+task_bad(struct task *t, const char *why)
 {
-	if (env->done != NULL && doneset_has(env->done, u, len)) {
-		env->skipped++;
-		return 1;
-	}
-	if (env->seen != NULL && !urlset_add(env->seen, u, len)) {
-		env->repeats++;
-		return 1;
-	}
-	return 0;
-}
-
-/*
- * An input line becomes a task, or NULL when --skip-done or --unique
- * leaves it out.  A bad
- * line's task is done at once (a bad_input result that never takes a
- * permit); any other waits at the gate once stepped.
- */
-struct task *
-task_admit(struct task_env *env, uint64_t index, const struct line *ln)
-{
-	struct request_line	 rl;
-	struct task		*t;
-	const char		*bad, *url;
-	char			 why[256], *full;
-	size_t			 len, flen = 0;
-
-	bad = task_read_line(env, ln, &rl);
-	url = rl.url != NULL ? rl.url : ln->s;
-	len = rl.url != NULL ? strlen(rl.url) : ln->len;
-	full = NULL;
-	if (bad == NULL && len > 0)
-		bad = schemeless_url(env->cfg->proto_default, url, len, &full,
-		    &flen);
-	if (bad == NULL && task_skips(env, full != NULL ? full : url,
-	    full != NULL ? flen : len)) {
-		free(full);
-		jsonl_clear(&rl);
-		return NULL;
-	}
-	t = task_new(env, index, url, len);
-	t->fetch_url = full != NULL ? full : t->url;
-	t->hop_url = t->fetch_url;
-	task_set_request(t, &rl);
-	if (bad == NULL && len == 0)
-		bad = "empty URL";
-	if (bad == NULL)
-		bad = url_parse(t->fetch_url, &t->target, why, sizeof why);
-	if (bad != NULL) {
-		result_fail(&t->res, ERR_BAD_INPUT, "%s", bad);
-		t->state = TS_DONE;
-		return t;
-	}
-	gate_ticket_init(env->gate, &t->ticket, t->target.host,
-	    t->target.port, task_ready);
-	return t;
+	result_fail(&t->res, ERR_BAD_INPUT, "%s", why);
+	t->state = TS_DONE;
 }
 
 void

@@ -97,6 +97,10 @@ struct task {
 };
 
 struct task	*task_admit(struct task_env *, uint64_t, const struct line *);
+struct task	*task_new(struct task_env *, uint64_t, const char *, size_t,
+		    char *, struct request_line *);
+const char	*task_target(struct task *, char *, size_t);
+void		 task_bad(struct task *, const char *);
 void		 task_step(struct task *);
 void		 task_cancel(struct task *, const char *);
 void		 task_free(struct task *);
