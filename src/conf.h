@@ -35,6 +35,8 @@ struct config {
 	unsigned	  per_host;		/* --per-host; 0: no cap */
 	int		  threads;		/* --threads; -1: by -j and CPUs */
 	int64_t		  pace_us;		/* --rate: between starts; 0: none */
+	int64_t		  per_host_pace_us;	/* --per-host-rate, likewise */
+	int		  no_host_backoff;	/* --no-host-backoff */
 	unsigned	  retries;		/* --retries */
 	uint64_t	  retry_on[10];		/* --retry-on: status bits 0-639 */
 	const char	 *skip_done;		/* --skip-done FILE */

@@ -5,6 +5,7 @@
  */
 #include "config.h"
 
+#include <stddef.h>
 #include <string.h>
 
 #include "http.h"
@@ -53,4 +54,33 @@ http_method_kind(const char *m)
 	if (strcmp(m, "POST") == 0)
 		return HTTP_POST;
 	return HTTP_OTHER;
+}
+
+/*
+ * Whether a request may be sent twice without a second effect (RFC 9110
+ * 9.2.2): GET, HEAD, PUT, DELETE, OPTIONS, TRACE.  A request with a body
+ * and no method is a POST.
+ */
+int
+http_idempotent(const char *m, int has_body)
+{
+	static const char *const safe[] = { "PUT", "DELETE", "OPTIONS",
+	    "TRACE" };
+	size_t	i;
+
+	if (m == NULL)
+		return !has_body;
+	switch (http_method_kind(m)) {
+	case HTTP_GET:
+	case HTTP_HEAD:
+		return 1;
+	case HTTP_POST:
+		return 0;
+	case HTTP_OTHER:
+		break;
+	}
+	for (i = 0; i < sizeof safe / sizeof safe[0]; i++)
+		if (strcmp(m, safe[i]) == 0)
+			return 1;
+	return 0;
 }

@@ -17,5 +17,6 @@ int			http_token(const char *);
 int			http_redirects(long);
 int			http_redirect_keeps_method(long);
 enum http_method	http_method_kind(const char *);
+int			http_idempotent(const char *, int);
 
 #endif

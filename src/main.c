@@ -24,6 +24,7 @@
 #include "clock.h"
 #include "dns.h"
 #include "doneset.h"
+#include "gate.h"
 #include "input.h"
 #include "loop.h"
 #include "msg.h"
@@ -200,6 +201,7 @@ static void
 print_summary(const struct app *app)
 {
 	const struct sink_counts	*c = sink_counts(app->sink);
+	const struct gate_stats		*pauses = gate_stats(sched_gate(app->sched));
 	char				 detail[512];
 	const char			*sep = "; failed: ";
 	size_t				 len;
@@ -224,6 +226,11 @@ print_summary(const struct app *app)
 		len += (size_t)snprintf(detail + len, sizeof detail - len,
 		    "; %llu lines skipped as done (--skip-done)",
 		    (unsigned long long)sched_skipped(app->sched));
+	if (pauses->pauses > 0)
+		len += (size_t)snprintf(detail + len, sizeof detail - len,
+		    "; %llu host pauses, %.1f s in all (429)",
+		    (unsigned long long)pauses->pauses,
+		    (double)pauses->paused_us / 1e6);
 	if (app->cfg.unique)
 		len += (size_t)snprintf(detail + len, sizeof detail - len,
 		    "; %llu repeated lines skipped (--unique)",
@@ -251,11 +258,17 @@ probe_in_flight(const void *sched)
 	return sched_in_flight(sched);
 }
 
+static unsigned
+probe_paused(const void *sched)
+{
+	return gate_paused(sched_gate(sched));
+}
+
 static void
 app_progress(struct app *app)
 {
 	struct progress_probe	probe = { probe_total, probe_in_flight,
-	    app->sched };
+	    probe_paused, app->sched };
 
 	app->progress = progress_new(app->base, app->sink, &probe, app->t0);
 }

@@ -73,6 +73,12 @@ static const struct opt opts_table[] = {
 	    "on it" },
 	{ OPT("rate", 0, "R"), FN(optval_rate), .help = "start requests evenly "
 	    "spaced at R a second (R/s) or R a minute (R/m); no bursts" },
+	{ OPT("per-host-rate", 0, "R"), FN(optval_per_host_rate),
+	    .help = "start requests to one host:port evenly spaced at R a "
+	    "second (R/s) or R a minute (R/m); no bursts" },
+	{ OPT("no-host-backoff", 0, NULL), FLAG(no_host_backoff, 1),
+	    .help = "do not pause a host that answers 429 (or 503 with "
+	    "Retry-After)" },
 	{ OPT("timeout", 't', "SEC"), SECONDS(timeout_ms), .dflt = "30",
 	    .help = "total time for one attempt, decimals allowed" },
 	{ OPT("connect-timeout", 0, "SEC"), SECONDS(connect_timeout_ms),

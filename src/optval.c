@@ -170,8 +170,9 @@ optval_shard(struct config *c, const char *arg)
 	return 0;
 }
 
-int
-optval_rate(struct config *c, const char *arg)
+/* R, R/s or R/m starts; R may have decimals.  Kept as the gap between. */
+static int
+optval_pace(const char *name, const char *arg, int64_t *us)
 {
 	char	*end;
 	double	 r, per_us = 1e6;
@@ -180,16 +181,28 @@ optval_rate(struct config *c, const char *arg)
 	r = strtod(arg, &end);
 	if (end == arg || errno != 0 || !isfinite(r) || !isdigit(
 	    (unsigned char)arg[0]))
-		return optval_bad("rate", arg, "not R, R/s or R/m");
+		return optval_bad(name, arg, "not R, R/s or R/m");
 	if (strcmp(end, "/m") == 0)
 		per_us = 60e6;
 	else if (*end != '\0' && strcmp(end, "/s") != 0)
-		return optval_bad("rate", arg, "not R, R/s or R/m");
+		return optval_bad(name, arg, "not R, R/s or R/m");
 	if (r <= 0 || per_us / r > 86400e6 || per_us / r < 1)
-		return optval_bad("rate", arg, "must be from 1 a day to "
+		return optval_bad(name, arg, "must be from 1 a day to "
 		    "1000000 a second");
-	c->pace_us = llround(per_us / r);
+	*us = llround(per_us / r);
 	return 0;
+}
+
+int
+optval_rate(struct config *c, const char *arg)
+{
+	return optval_pace("rate", arg, &c->pace_us);
+}
+
+int
+optval_per_host_rate(struct config *c, const char *arg)
+{
+	return optval_pace("per-host-rate", arg, &c->per_host_pace_us);
 }
 
 static void

@@ -46,6 +46,7 @@ struct opt {
 int	optval_set(struct config *, const struct opt *, const char *);
 int	optval_shard(struct config *, const char *);
 int	optval_rate(struct config *, const char *);
+int	optval_per_host_rate(struct config *, const char *);
 int	optval_retry_on(struct config *, const char *);
 int	optval_input_format(struct config *, const char *);
 int	optval_input(struct config *, const char *);

@@ -32,18 +32,22 @@ static void
 progress_draw(const struct progress *p)
 {
 	const struct sink_counts	*c = sink_counts(p->sink);
-	char				 line[160], total[32] = "";
+	char				 line[192], total[32] = "", paused[32] = "";
+	unsigned			 np;
 	double				 secs;
 	uint64_t			 n;
 
 	secs = (double)(clock_us() - p->t0) / 1e6;
 	if (p->probe.total(p->probe.arg, &n))
 		snprintf(total, sizeof total, "/%llu", (unsigned long long)n);
+	if ((np = p->probe.paused(p->probe.arg)) > 0)
+		snprintf(paused, sizeof paused, ", %u host%s paused", np,
+		    np == 1 ? "" : "s");
 	snprintf(line, sizeof line, "cofetch: %llu%s done, %.0f/s, %llu "
-	    "failed, %u in flight, %.1f s", (unsigned long long)c->results,
+	    "failed, %u in flight%s, %.1f s", (unsigned long long)c->results,
 	    total, secs > 0 ? (double)c->results / secs : 0.0,
 	    (unsigned long long)(c->failed + c->cancelled),
-	    p->probe.in_flight(p->probe.arg), secs);
+	    p->probe.in_flight(p->probe.arg), paused, secs);
 	msg_status(line);
 }
 

@@ -13,6 +13,7 @@ struct sink;
 struct progress_probe {
 	int		 (*total)(const void *, uint64_t *);	/* 0: unknown yet */
 	unsigned	 (*in_flight)(const void *);
+	unsigned	 (*paused)(const void *);	/* hosts */
 	const void	*arg;
 };
 

@@ -29,6 +29,7 @@
 #include "input.h"
 #include "lines.h"
 #include "msg.h"
+#include "retry.h"
 #include "sched.h"
 #include "sink.h"
 #include "task.h"
@@ -77,12 +78,12 @@ sched_new(struct event_base *base, const struct config *cfg,
 	s = xcalloc(1, sizeof *s);
 	s->env.cfg = cfg;
 	s->env.base = base;
-	s->env.gate = gate_new(base, cfg);
 	s->env.dns = dns;
 	s->env.xfer = x;
 	bodysink_policy_init(&s->body, cfg);
 	s->env.body = &s->body;
 	s->env.rng = ((uint64_t)clock_us() << 16) ^ (uint64_t)getpid() ^ 1;
+	s->env.gate = gate_new(base, cfg, retry_random(&s->env.rng));
 	if (cfg->unique)
 		s->env.seen = urlset_new();
 	s->env.wake = sched_wake;
@@ -133,6 +134,7 @@ void
 sched_set_deadline(struct sched *s, int64_t at)
 {
 	s->env.deadline = at;
+	gate_set_deadline(s->env.gate, at);
 }
 
 /* Lines left out: --skip-done's, and --unique's repeats. */
@@ -153,6 +155,13 @@ unsigned
 sched_in_flight(const struct sched *s)
 {
 	return gate_in_flight(s->env.gate);
+}
+
+/* The gate, for its counts (paused hosts, pauses). */
+const struct gate *
+sched_gate(const struct sched *s)
+{
+	return s->env.gate;
 }
 
 /*

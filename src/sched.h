@@ -12,6 +12,7 @@ struct event_base;
 struct config;
 struct doneset;
 struct dns;
+struct gate;
 struct input;
 struct saver;
 struct sink;
@@ -32,6 +33,7 @@ void		 sched_abort(struct sched *);
 uint64_t	 sched_skipped(const struct sched *);
 uint64_t	 sched_repeats(const struct sched *);
 unsigned	 sched_in_flight(const struct sched *);
+const struct gate *sched_gate(const struct sched *);
 int		 sched_total(const struct sched *, uint64_t *);
 
 #endif

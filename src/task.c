@@ -269,17 +269,43 @@ task_begin(struct task *t)
 	t->res.time.queued = t->t_start - t->t_admit;
 }
 
-/* Whether the failure may pass if tried again. */
+/*
+ * Whether the attempt's request (its first hop's, as the input gave it)
+ * may already have had its effect: it is not idempotent (a POST, PATCH)
+ * and it may have reached the server, through an earlier hop or by a
+ * connection made on this one.
+ */
+static int
+task_may_have_acted(const struct task *t)
+{
+	const struct config	*cfg = t->env->cfg;
+	const char		*m, *d;
+
+	m = t->req != NULL && t->req->method != NULL ? t->req->method :
+	    cfg->method;
+	d = t->req != NULL && t->req->data != NULL ? t->req->data : cfg->data;
+	if (http_idempotent(m, d != NULL))
+		return 0;
+	return t->hops > 0 || t->res.time.connect != TIME_UNKNOWN;
+}
+
+/*
+ * Whether the failure may pass if tried again.  A timeout or a reset
+ * repeats a request that may have had its effect only when sending it
+ * twice is harmless; the --retry-on statuses are retried for any method.
+ */
 static int
 task_transient(const struct task *t)
 {
 	switch (t->res.error) {
 	case ERR_DNS:
-		return !t->dnsw.lasting;
+		return !t->dnsw.lasting && (t->hops == 0 ||
+		    !task_may_have_acted(t));
 	case ERR_CONNECT:
+		return t->hops == 0 || !task_may_have_acted(t);
 	case ERR_TIMEOUT:
 	case ERR_RESET:
-		return 1;
+		return !task_may_have_acted(t);
 	case ERR_HTTP:
 		return conf_retry_status(t->env->cfg, t->res.status);
 	default:
@@ -426,6 +452,9 @@ task_transfer(struct task *t)
 static void
 task_xfer_back(struct task *t)
 {
+	if (t->res.status > 0 && !t->job.cut)
+		gate_answer(t->env->gate, t->target.host, t->target.port,
+		    t->res.status, t->job.retry_after);
 	if (t->cancel_why != NULL && (t->job.cut || t->job.location != NULL)) {
 		free(t->job.location);
 		t->job.location = NULL;
@@ -460,13 +489,20 @@ task_step(struct task *t)
 {
 	switch (t->state) {
 	case TS_QUEUED:
-		if (!gate_enter(t->env->gate, &t->ticket))
+		if (gate_enter(t->env->gate, &t->ticket) != GATE_GO)
 			return;
 		t->state = TS_PACED;
 		__attribute__((fallthrough));
 	case TS_PACED:
-		if (!gate_pace(t->env->gate, &t->ticket))
+		switch (gate_pace(t->env->gate, &t->ticket)) {
+		case GATE_GO:
+			break;
+		case GATE_REQUEUED:
+			t->state = TS_QUEUED;
 			return;
+		case GATE_WAIT:
+			return;
+		}
 		task_begin(t);
 		t->state = TS_RESOLVE;
 		__attribute__((fallthrough));

@@ -18,8 +18,8 @@ complete_bash() {
 	    COMP_CWORD=$(($# - 1)); _cofetch; printf "%s\n" "${COMPREPLY[@]}"' \
 	    _ "$@")
 }
-check_eq "bash completes --per-h" "--per-host" \
-    "$(complete_bash cofetch --per-h)"
+check_eq "bash completes --per-h" "--per-host --per-host-rate" \
+    "$(complete_bash cofetch --per-h | paste -sd' ')"
 check_eq "bash completes -f's values" "body head json text" \
     "$(complete_bash cofetch -f "" | sort | paste -sd' ')"
 check_eq "bash completes --proto-default's values" "https" \
@@ -39,9 +39,9 @@ else
 fi
 if command -v fish >/dev/null; then
 	check "fish -n accepts its script" fish -n "$TMP/c.fish"
-	check_eq "fish completes --per-h" "--per-host" \
+	check_eq "fish completes --per-h" "--per-host --per-host-rate" \
 	    "$(fish -c "source $TMP/c.fish; complete -C 'cofetch --per-h'" |
-	    cut -f1)"
+	    cut -f1 | paste -sd' ')"
 	check_eq "fish completes -f's values" "body head json text" \
 	    "$(fish -c "source $TMP/c.fish; complete -C 'cofetch -f '" |
 	    cut -f1 | sort | paste -sd' ')"

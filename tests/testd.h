@@ -12,7 +12,7 @@
  * is an absolute URL (a client using us as its HTTP proxy) is served as
  * its path and counted as "proxied" in /stats.
  *
- * http (evhttp): /status/N /bytes/N /lines/N /delay/MS[/x] /drip/N/MS
+ * http (evhttp): /status/N[?ra=SECONDS] /bytes/N /lines/N /delay/MS[/x] /drip/N/MS
  *   /endless[/html] /redirect/N /to/CODE?URL /echo[/KEY] /seen/KEY /gzip/N
  *   /preview /headers /stall /hang /utf8/bad /stats /stats/reset /dns/NAME
  *   /blob/N/SEED /page?ct=TYPE&b=BODY[&x=N] /hostdelay/MS
@@ -31,7 +31,8 @@
  * /stats reports requests in flight now and at peak, requests served and
  * connections accepted; /stats/hosts the same per Host header for
  * /hostdelay; /stats/arrivals when each request came, in ms since the
- * last /stats/reset; /flaky/KEY fails the first N requests for KEY;
+ * last /stats/reset (/stats/arrivals/hosts: the same by Host header,
+ * {"HOST": [MS, ...]}); /flaky/KEY fails the first N requests for KEY;
  * /dns/NAME the A and AAAA queries seen for NAME; /seen/KEY what the last
  * /echo/KEY request was (method, headers, body).
  * Tests read the server's view of cofetch there.
@@ -66,6 +67,12 @@ struct host_count {
 	long	inflight, peak, requests;
 };
 
+/* When a request came (ms since t_reset), and for which Host. */
+struct arrival {
+	long	ms;
+	int	host;		/* in arrival_hosts, or -1 */
+};
+
 struct flaky {
 	char	key[64];
 	long	requests;
@@ -89,8 +96,10 @@ struct server {
 	size_t			 nhosts;
 	struct flaky		 flaky[FLAKY_MAX];
 	size_t			 nflaky;
-	long			*arrivals;	/* ms since t_reset */
+	struct arrival		*arrivals;
 	size_t			 narrivals;
+	char			 arrival_hosts[HOSTS_MAX][128];	/* Host names */
+	size_t			 narrival_hosts;
 	struct timespec		 t_reset;
 	struct evhttp		*http;
 	struct evhttp		*https;

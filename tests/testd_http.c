@@ -44,11 +44,39 @@ ms_since(const struct timespec *t0)
 	    (now.tv_nsec - t0->tv_nsec) / 1000000;
 }
 
-static void
-req_begin(struct server *srv)
+/* The request's Host (its name, no port) in the arrivals' table, or -1. */
+static int
+arrival_host(struct server *srv, struct evhttp_request *req)
 {
-	if (srv->narrivals < ARRIVALS_MAX)
-		srv->arrivals[srv->narrivals++] = ms_since(&srv->t_reset);
+	const char	*h = evhttp_find_header(
+			    evhttp_request_get_input_headers(req), "Host");
+	size_t		 i, n;
+
+	if (h == NULL)
+		return -1;
+	n = strcspn(h, ":");
+	for (i = 0; i < srv->narrival_hosts; i++)
+		if (strlen(srv->arrival_hosts[i]) == n &&
+		    strncmp(srv->arrival_hosts[i], h, n) == 0)
+			return (int)i;
+	if (srv->narrival_hosts == HOSTS_MAX ||
+	    n >= sizeof srv->arrival_hosts[0])
+		return -1;
+	memcpy(srv->arrival_hosts[i], h, n);
+	srv->arrival_hosts[i][n] = '\0';
+	return (int)srv->narrival_hosts++;
+}
+
+static void
+req_begin(struct server *srv, struct evhttp_request *req)
+{
+	struct arrival	*a;
+
+	if (srv->narrivals < ARRIVALS_MAX) {
+		a = &srv->arrivals[srv->narrivals++];
+		a->ms = ms_since(&srv->t_reset);
+		a->host = arrival_host(srv, req);
+	}
 	srv->requests++;
 	if (++srv->inflight > srv->peak)
 		srv->peak = srv->inflight;
@@ -278,10 +306,19 @@ route_drip(struct server *srv, struct evhttp_request *req,
 }
 
 /* /status/N: a reply with status N. */
+static char	*query_param(const char *, const char *, size_t *);
+
 static void
 route_status(struct server *srv, struct evhttp_request *req,
     const struct route_args *a)
 {
+	size_t	 len;
+	char	*ra = query_param(evhttp_request_get_uri(req), "ra", &len);
+
+	if (ra != NULL)
+		evhttp_add_header(evhttp_request_get_output_headers(req),
+		    "Retry-After", ra);
+	free(ra);
 	reply_str(srv, req, (int)a->n[0], "status\n");
 }
 
@@ -466,6 +503,7 @@ route_stats_reset(struct server *srv, struct evhttp_request *req,
 	srv->endless_bytes = 0;
 	srv->ndns = 0;
 	srv->nhosts = srv->nflaky = srv->narrivals = 0;
+	srv->narrival_hosts = 0;
 	clock_gettime(CLOCK_MONOTONIC, &srv->t_reset);
 	route_stats(srv, req, a);
 }
@@ -651,8 +689,35 @@ route_stats_arrivals(struct server *srv, struct evhttp_request *req,
 	evbuffer_add(b, "[", 1);
 	for (i = 0; i < srv->narrivals; i++)
 		evbuffer_add_printf(b, "%s%ld", i ? "," : "",
-		    srv->arrivals[i]);
+		    srv->arrivals[i].ms);
 	evbuffer_add(b, "]\n", 2);
+	evhttp_send_reply(req, 200, "OK", b);
+	evbuffer_free(b);
+}
+
+/* /stats/arrivals/hosts: {"HOST": [MS, ...]}, by the Host header. */
+static void
+route_stats_arrivals_hosts(struct server *srv, struct evhttp_request *req,
+    const struct route_args *a)
+{
+	struct evbuffer	*b = evbuffer_new();
+	const char	*sep;
+	size_t		 h, i;
+
+	(void)a;
+	evbuffer_add(b, "{", 1);
+	for (h = 0; h < srv->narrival_hosts; h++) {
+		evbuffer_add_printf(b, "%s\"%s\":[", h ? "," : "",
+		    srv->arrival_hosts[h]);
+		for (i = 0, sep = ""; i < srv->narrivals; i++)
+			if (srv->arrivals[i].host == (int)h) {
+				evbuffer_add_printf(b, "%s%ld", sep,
+				    srv->arrivals[i].ms);
+				sep = ",";
+			}
+		evbuffer_add(b, "]", 1);
+	}
+	evbuffer_add(b, "}\n", 2);
 	evhttp_send_reply(req, 200, "OK", b);
 	evbuffer_free(b);
 }
@@ -770,6 +835,7 @@ static const struct http_route {
 } http_routes[] = {
 	{ "/stats/hosts$",	ROUTE_REPORT,	route_stats_hosts },
 	{ "/stats/arrivals$",	ROUTE_REPORT,	route_stats_arrivals },
+	{ "/stats/arrivals/hosts$", ROUTE_REPORT, route_stats_arrivals_hosts },
 	{ "/stats/reset",	ROUTE_REPORT,	route_stats_reset },
 	{ "/stats",		ROUTE_REPORT,	route_stats },
 	{ "/dns/",		ROUTE_REPORT,	route_dns },
@@ -841,7 +907,7 @@ http_dispatch(struct evhttp_request *req, void *arg)
 	for (r = http_routes; !route_match(r->pattern, path, &a); r++)
 		;
 	if (r->kind == ROUTE_REQUEST) {
-		req_begin(srv);
+		req_begin(srv, req);
 		/* Not evhttp's default, text/html in ISO-8859-1. */
 		content_type(req, "text/plain");
 	}

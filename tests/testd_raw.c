@@ -102,11 +102,11 @@ raw_endless_headers(struct bufferevent *bev)
 static int
 raw_is(const char *line, const char *path)
 {
-	size_t	n = strlen(path);
+	size_t	n = strlen(path), m = strcspn(line, " ");
 
-	return strncmp(line, "GET ", 4) == 0 &&
-	    strncmp(line + 4, path, n) == 0 &&
-	    (line[4 + n] == ' ' || line[4 + n] == '?');
+	/* Any method: a POST cut short is a test of its own. */
+	return m > 0 && line[m] == ' ' && strncmp(line + m + 1, path, n) == 0 &&
+	    (line[m + 1 + n] == ' ' || line[m + 1 + n] == '?');
 }
 
 /* The raw port's canned responses, bytes as sent (NULs included). */

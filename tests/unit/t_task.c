@@ -249,7 +249,7 @@ begin(void)
 	bodysink_policy_init(&w.body, &w.cfg);
 	w.env.cfg = &w.cfg;
 	w.env.base = w.base;
-	w.env.gate = gate_new(w.base, &w.cfg);
+	w.env.gate = gate_new(w.base, &w.cfg, 42);
 	w.env.body = &w.body;
 	w.env.rng = 42;
 	w.env.wake = fake_wake;
@@ -413,6 +413,40 @@ check_paced(void)
 	job_answer(0, 200, NULL);
 	job_answer(1, 200, NULL);
 	wait_seen(2);
+	end();
+}
+
+static int	want_state;
+static struct task *watched;
+
+static int
+in_state(void)
+{
+	return (int)watched->state == want_state;
+}
+
+static void
+check_host_pause(void)
+{
+	struct task	*t2;
+	int64_t		 t0;
+
+	world();
+	w.cfg.pace_us = 100000;
+	begin();
+	admit(0, "http://a.test/");
+	t2 = admit(1, "http://a.test/");
+	CHECK("the second task waits for its --rate slot", t2->state == TS_PACED);
+	t0 = clock_us();
+	job_answer(0, 429, NULL);
+	watched = t2;
+	want_state = TS_QUEUED;
+	CHECK("paced -> queued: a 429 paused the host before the slot came",
+	    run_until(in_state) && gate_paused(w.env.gate) == 1 &&
+	    gate_in_flight(w.env.gate) == 0);
+	CHECK("queued -> xfer once the pause (0.5-1 s) is over",
+	    wait_jobs(2) && clock_us() - t0 >= 490000 &&
+	    t2->res.time.queued >= 490000);
 	end();
 }
 
@@ -760,6 +794,7 @@ main(void)
 	check_happy_path();
 	check_gate();
 	check_paced();
+	check_host_pause();
 	check_dns();
 	check_redirects();
 	check_backoff();
