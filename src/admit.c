@@ -13,9 +13,12 @@
 #include "doneset.h"
 #include "jsonl.h"
 #include "lines.h"
+#include "reqhdr.h"
 #include "schemeless.h"
 #include "task.h"
 #include "urlset.h"
+#include "validators.h"
+#include "xmalloc.h"
 
 /* NULL if the line names a request (jsonl's fields in rl), else why not. */
 static const char *
@@ -30,6 +33,28 @@ task_read_line(const struct task_env *env, const struct line *ln,
 	if (env->cfg->jsonl)
 		return jsonl_parse(ln->s, ln->len, rl);
 	return NULL;
+}
+
+/*
+ * --revalidate: the request carries the previous run's validators, after
+ * the line's own headers (so they are sent on every hop, and replace any
+ * of the same name).
+ */
+void
+task_validate(struct task *t, const struct validator *v)
+{
+	size_t	i, n = t->req != NULL ? t->req->nheaders : 0;
+
+	t->hdrs = xcalloc(n + 2, sizeof *t->hdrs);
+	for (i = 0; i < n; i++)
+		t->hdrs[t->nhdrs++] = t->req->headers[i];
+	if (v->etag != NULL)
+		t->hdrs[t->nhdrs++] = t->cond[0] =
+		    reqhdr_line("If-None-Match", v->etag);
+	if (v->last_modified != NULL)
+		t->hdrs[t->nhdrs++] = t->cond[1] =
+		    reqhdr_line("If-Modified-Since", v->last_modified);
+	t->validator = *v;
 }
 
 /*
@@ -59,6 +84,7 @@ struct task *
 task_admit(struct task_env *env, uint64_t index, const struct line *ln)
 {
 	struct request_line	 rl;
+	struct validator	 v;
 	struct task		*t;
 	const char		*bad, *url;
 	char			 why[256], *full;
@@ -78,6 +104,9 @@ task_admit(struct task_env *env, uint64_t index, const struct line *ln)
 		return NULL;
 	}
 	t = task_new(env, index, url, len, full, &rl);
+	if (bad == NULL && env->validators != NULL && validators_get(
+	    env->validators, t->fetch_url, strlen(t->fetch_url), &v))
+		task_validate(t, &v);
 	if (bad == NULL && len == 0)
 		bad = "empty URL";
 	if (bad == NULL)

@@ -15,6 +15,7 @@
 #include "buf.h"
 #include "charset.h"
 #include "conf.h"
+#include "digest.h"
 #include "html.h"
 #include "http.h"
 #include "preview.h"
@@ -40,6 +41,8 @@ bodysink_policy_init(struct bodysink_policy *p, const struct config *c)
 	p->title_only = c->title_only;
 	p->headers = c->with_headers;
 	p->follow = c->follow;
+	p->json_body = c->with_body;
+	p->sha256 = c->hash_sha256;
 }
 
 void
@@ -69,6 +72,11 @@ bodysink_free(struct bodysink *b)
 		save_discard(b->file);
 		free(b->file);
 	}
+	if (b->json_body != NULL) {
+		buf_free(b->json_body);
+		free(b->json_body);
+	}
+	digest_free(b->digest);
 	free(b->io_error);
 	memset(b, 0, sizeof *b);
 }
@@ -92,6 +100,12 @@ bodysink_make(struct bodysink *b)
 		b->headers = xmalloc(sizeof *b->headers);
 		buf_init(b->headers);
 	}
+	if (pol->json_body != RESULT_BODY_NONE) {
+		b->json_body = xmalloc(sizeof *b->json_body);
+		buf_init(b->json_body);
+	}
+	if (pol->sha256)
+		b->digest = digest_new();
 }
 
 /*
@@ -114,6 +128,10 @@ bodysink_open(struct bodysink *b, uint64_t index, const char *url)
 		preview_reset(b->preview);
 	if (b->headers != NULL)
 		buf_reset(b->headers);
+	if (b->json_body != NULL)
+		buf_reset(b->json_body);
+	if (b->digest != NULL)
+		digest_reset(b->digest);
 	if (pol->spool != NULL && b->content == NULL)
 		b->content = body_new(pol->spool);
 	else if (b->content != NULL)
@@ -195,7 +213,7 @@ bodysink_failed(struct bodysink *b, const char *what)
 static int
 bodysink_has_enough(const struct bodysink *b, int lines_in)
 {
-	if (b->content != NULL || b->file != NULL)
+	if (b->content != NULL || b->file != NULL || b->json_body != NULL)
 		return 0;
 	if (b->preview != NULL ? !lines_in : !b->pol->title_only)
 		return 0;
@@ -234,6 +252,10 @@ bodysink_write(struct bodysink *b, const char *data, size_t len)
 		return bodysink_failed(b, "cannot hold the body");
 	if (b->file != NULL && save_write(b->file, data, len) != 0)
 		return bodysink_failed(b, "cannot save the body");
+	if (b->json_body != NULL)
+		buf_add(b->json_body, data, len);
+	if (b->digest != NULL)
+		digest_update(b->digest, data, len);
 	if (b->html != NULL)
 		html_feed(b->html, data, len);
 	if (b->preview != NULL)
@@ -247,30 +269,57 @@ bodysink_write(struct bodysink *b, const char *data, size_t len)
 }
 
 /*
- * The preview's lines in UTF-8: from the declared charset, or for an HTML
- * page that declares none and is not valid UTF-8, from windows-1252.  A
- * body without a Content-Type is only repaired.
+ * Text of the body (data, len) in UTF-8: from the declared charset, or
+ * for an HTML page that declares none and is not valid UTF-8, from
+ * windows-1252.  A body without a Content-Type is only repaired.
  */
-static void
-bodysink_head_lines(const struct bodysink *b, struct result *r)
+static char *
+bodysink_utf8(const struct bodysink *b, const struct result *r,
+    const char *data, size_t len, size_t *outlen)
 {
-	const struct buf	*l = &b->preview->lines;
-	const char		*cs = NULL;
+	const char	*cs = NULL;
 
 	if (b->html != NULL && b->hop == HOP_BODY_KEPT) {
 		cs = html_charset(b->html);
 		if (cs == NULL && b->html->kind == HTML_YES &&
-		    r->content_type != NULL && l->len > 0 &&
-		    !utf8_valid((const unsigned char *)l->data, l->len))
+		    r->content_type != NULL && len > 0 &&
+		    !utf8_valid((const unsigned char *)data, len))
 			cs = "windows-1252";
 	}
+	if (!charset_is_utf8(cs))
+		return charset_to_utf8(cs, data, len, outlen);
+	*outlen = len;
+	return xmemdup(len ? data : "", len);
+}
+
+static void
+bodysink_head_lines(const struct bodysink *b, struct result *r)
+{
+	const struct buf	*l = &b->preview->lines;
+
 	free(r->head);
-	if (!charset_is_utf8(cs)) {
-		r->head = charset_to_utf8(cs, l->data, l->len, &r->head_len);
-		return;
+	r->head = bodysink_utf8(b, r, l->data, l->len, &r->head_len);
+}
+
+/* --with-body and --hash: the kept body, as text or bytes, and its hash. */
+static void
+bodysink_record(struct bodysink *b, struct result *r)
+{
+	const struct buf	*j = b->json_body;
+
+	if (j != NULL) {
+		free(r->body_data);
+		r->body_kind = (enum result_body)b->pol->json_body;
+		if (r->body_kind == RESULT_BODY_TEXT)
+			r->body_data = bodysink_utf8(b, r, j->data, j->len,
+			    &r->body_len);
+		else {
+			r->body_data = xmemdup(j->len ? j->data : "", j->len);
+			r->body_len = j->len;
+		}
 	}
-	r->head = xmemdup(l->len ? l->data : "", l->len);
-	r->head_len = l->len;
+	if (b->digest != NULL)
+		digest_hex(b->digest, r->sha256);
 }
 
 /*
@@ -295,6 +344,7 @@ bodysink_end(struct bodysink *b, struct result *r, int complete)
 		free(r->title);
 		r->title = html_title(b->html);
 	}
+	bodysink_record(b, r);
 	if (b->preview == NULL)
 		return;
 	if (complete)
@@ -313,7 +363,8 @@ bodysink_keep(struct bodysink *b, struct result *r)
 	char	err[512];
 	int	has_body;
 
-	has_body = r->status > 0 &&
+	/* A 304 has no body, and leaves the file of the last run alone. */
+	has_body = r->status > 0 && r->status != 304 &&
 	    (r->error == ERR_NONE || r->error == ERR_HTTP);
 	if (b->file != NULL && has_body &&
 	    (r->path = save_commit(b->file, err, sizeof err)) == NULL) {

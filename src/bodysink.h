@@ -15,6 +15,7 @@
 struct body;
 struct buf;
 struct config;
+struct digest;
 struct html;
 struct preview;
 struct result;
@@ -31,6 +32,8 @@ struct bodysink_policy {
 	int		 title_only;	/* stop once the title is in */
 	int		 headers;	/* --with-headers */
 	int		 follow;	/* redirects followed: bodies drained */
+	int		 json_body;	/* --with-body: an enum result_body */
+	int		 sha256;	/* --hash sha256 */
 	struct spool	*spool;		/* -f body: bodies held here */
 	struct saver	*saver;		/* -o: bodies saved here */
 };
@@ -69,6 +72,8 @@ struct bodysink {
 	struct buf			*headers;	/* --with-headers */
 	struct body			*content;	/* -f body */
 	struct saved			*file;		/* -o */
+	struct buf			*json_body;	/* --with-body */
+	struct digest			*digest;	/* --hash sha256 */
 };
 
 void	bodysink_policy_init(struct bodysink_policy *, const struct config *);

@@ -19,6 +19,16 @@ clock_us(void)
 	return (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
 }
 
+/* The time of day, for what is reported as a date: ms since 1970. */
+static inline int64_t
+clock_wall_ms(void)
+{
+	struct timespec	ts;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
 /* A duration in microseconds as the timeval libevent's timers take. */
 static inline struct timeval
 clock_timeval(int64_t us)

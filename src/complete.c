@@ -53,7 +53,8 @@ complete_bash(const struct opt *rows, size_t n)
 	    "bash\n_cofetch()\n{\n\tlocal cur=${COMP_WORDS[COMP_CWORD]}\n"
 	    "\tlocal prev=${COMP_WORDS[COMP_CWORD-1]}\n\n\tcase $prev in\n");
 	for (i = 0; i < n; i++) {
-		if (rows[i].type == OPT_TITLE || rows[i].arg == NULL)
+		if (rows[i].type == OPT_TITLE || rows[i].arg == NULL ||
+		    rows[i].optional)
 			continue;
 		putchar('\t');
 		complete_bash_names(&rows[i]);
@@ -85,7 +86,8 @@ complete_zsh_option(const struct opt *o)
 		printf("(-%c --%s)'{-%c%s,--%s%s}'", o->letter, o->name,
 		    o->letter, o->arg ? "+" : "", o->name, o->arg ? "=" : "");
 	else
-		printf("--%s%s", o->name, o->arg ? "=" : "");
+		printf("--%s%s", o->name, o->arg == NULL ? "" : o->optional ?
+		    "=-" : "=");
 	putchar('[');
 	complete_quoted(o->help, "[]\\:");
 	putchar(']');
@@ -147,7 +149,9 @@ complete_fish(const struct opt *rows, size_t n)
 		if (o->letter != 0)
 			printf(" -s %c", o->letter);
 		printf(" -l %s", o->name);
-		if (o->values != NULL) {
+		if (o->optional)
+			;	/* fish has no optional argument: a flag */
+		else if (o->values != NULL) {
 			printf(" -x -a '");
 			complete_values(o->values);
 			putchar('\'');

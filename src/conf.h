@@ -53,6 +53,10 @@ struct config {
 	uint64_t	  max_bytes;		/* --max-bytes; 0: no bound */
 	uint64_t	  max_decoded;		/* --max-decoded; 0: no bound */
 	int		  with_headers;		/* json "headers" */
+	int		  with_chain;		/* json "chain" */
+	int		  with_body;		/* json "body": an enum result_body */
+	int		  hash_sha256;		/* --hash sha256 */
+	const char	 *revalidate;		/* --revalidate FILE */
 	int		  title_only;		/* stop once the title is in */
 	const char	 *output_dir;		/* -o */
 	enum conf_progress progress;

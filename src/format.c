@@ -264,6 +264,50 @@ format_json_times(struct buf *b, const struct result_times *t)
 	buf_addc(b, '}');
 }
 
+/* "chain": [{"url", "status", "location"}, ...], the final response last. */
+static void
+format_json_chain(struct buf *b, const struct result *r)
+{
+	size_t	i;
+
+	buf_adds(b, ",\"chain\":[");
+	for (i = 0; i < r->nchain; i++) {
+		buf_adds(b, i > 0 ? ",{\"url\":" : "{\"url\":");
+		json_strz(b, r->chain[i].url);
+		buf_adds(b, ",\"status\":");
+		format_json_long(b, r->chain[i].status);
+		buf_adds(b, ",\"location\":");
+		json_strz(b, r->chain[i].location);
+		buf_addc(b, '}');
+	}
+	buf_addc(b, ']');
+}
+
+/* What --with-chain, --with-body, --hash and --revalidate add. */
+static void
+format_json_record(struct buf *b, const struct result *r, int parts)
+{
+	if (parts & FORMAT_CHAIN)
+		format_json_chain(b, r);
+	if (parts & FORMAT_BODY) {
+		buf_adds(b, ",\"body\":");
+		if (r->body_kind == RESULT_BODY_TEXT)
+			json_str(b, r->body_data != NULL ? r->body_data : "",
+			    r->body_len);
+		else if (r->body_kind == RESULT_BODY_BYTES)
+			json_base64(b, r->body_data, r->body_len);
+		else
+			buf_add(b, "null", 4);
+	}
+	if (parts & FORMAT_SHA256) {
+		buf_adds(b, ",\"sha256\":");
+		json_strz(b, r->sha256[0] != '\0' ? r->sha256 : NULL);
+	}
+	if (parts & FORMAT_UNCHANGED)
+		buf_adds(b, r->unchanged ? ",\"unchanged\":true" :
+		    ",\"unchanged\":false");
+}
+
 static void
 format_json(struct buf *b, const struct result *r, int parts)
 {
@@ -304,6 +348,14 @@ format_json(struct buf *b, const struct result *r, int parts)
 	buf_add_u64(b, (uint64_t)r->attempts);
 	buf_adds(b, ",\"title\":");
 	json_strz(b, r->title);
+	buf_adds(b, ",\"remote_ip\":");
+	json_strz(b, r->remote_ip);
+	buf_adds(b, ",\"started\":");
+	json_utc_ms(b, r->started_ms);
+	buf_adds(b, ",\"etag\":");
+	json_strz(b, r->etag);
+	buf_adds(b, ",\"last_modified\":");
+	json_strz(b, r->last_modified);
 	buf_addc(b, ',');
 	format_json_times(b, &r->time);
 	if (parts & FORMAT_HEAD)
@@ -314,6 +366,7 @@ format_json(struct buf *b, const struct result *r, int parts)
 		buf_adds(b, ",\"path\":");
 		json_strz(b, r->path);
 	}
+	format_json_record(b, r, parts);
 	buf_add(b, "}\n", 2);
 }
 

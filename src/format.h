@@ -19,6 +19,10 @@ enum format {
 #define FORMAT_HEADERS	0x2	/* --with-headers: "headers" */
 #define FORMAT_PATH	0x4	/* -o: "path" */
 #define FORMAT_ID	0x8	/* --input-format jsonl: "id" */
+#define FORMAT_CHAIN	0x10	/* --with-chain: "chain" */
+#define FORMAT_BODY	0x20	/* --with-body: "body" */
+#define FORMAT_SHA256	0x40	/* --hash sha256: "sha256" */
+#define FORMAT_UNCHANGED 0x80	/* --revalidate: "unchanged" */
 
 void	format_result(struct buf *, const struct result *, enum format, int);
 

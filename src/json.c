@@ -5,7 +5,9 @@
  */
 #include "config.h"
 
+#include <stdio.h>
 #include <string.h>
+#include <time.h>
 
 #include "json.h"
 #include "utf8.h"
@@ -89,4 +91,58 @@ json_seconds(struct buf *b, int64_t us)
 	for (end = 6; end > 1 && frac[end - 1] == '0'; end--)
 		;
 	buf_add(b, frac, (size_t)end);
+}
+
+/* Bytes as base64 (RFC 4648, no line breaks), quoted. */
+void
+json_base64(struct buf *b, const void *data, size_t len)
+{
+	static const char	 alphabet[] =
+	    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+	const unsigned char	*p = data;
+	uint32_t		 v;
+	size_t			 i;
+
+	buf_grow(b, len / 3 * 4 + 6);
+	buf_addc(b, '"');
+	for (i = 0; i + 2 < len; i += 3) {
+		v = (uint32_t)p[i] << 16 | (uint32_t)p[i + 1] << 8 | p[i + 2];
+		buf_addc(b, alphabet[v >> 18]);
+		buf_addc(b, alphabet[v >> 12 & 63]);
+		buf_addc(b, alphabet[v >> 6 & 63]);
+		buf_addc(b, alphabet[v & 63]);
+	}
+	if (i < len) {
+		v = (uint32_t)p[i] << 16;
+		if (i + 1 < len)
+			v |= (uint32_t)p[i + 1] << 8;
+		buf_addc(b, alphabet[v >> 18]);
+		buf_addc(b, alphabet[v >> 12 & 63]);
+		buf_addc(b, i + 1 < len ? alphabet[v >> 6 & 63] : '=');
+		buf_addc(b, '=');
+	}
+	buf_addc(b, '"');
+}
+
+/*
+ * Milliseconds since 1970 as RFC 3339 in UTC with milliseconds,
+ * "2026-12-02T21:02:12.345Z", quoted; negative means unknown (null).
+ */
+void
+json_utc_ms(struct buf *b, int64_t ms)
+{
+	struct tm	tm;
+	time_t		secs;
+	char		s[80];
+
+	if (ms < 0) {
+		buf_add(b, "null", 4);
+		return;
+	}
+	secs = (time_t)(ms / 1000);
+	gmtime_r(&secs, &tm);
+	snprintf(s, sizeof s, "\"%04d-%02d-%02dT%02d:%02d:%02d.%03dZ\"",
+	    tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour,
+	    tm.tm_min, tm.tm_sec, (int)(ms % 1000));
+	buf_adds(b, s);
 }

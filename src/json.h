@@ -14,5 +14,7 @@
 void	json_str(struct buf *, const char *, size_t);
 void	json_strz(struct buf *, const char *);
 void	json_seconds(struct buf *, int64_t);
+void	json_base64(struct buf *, const void *, size_t);
+void	json_utc_ms(struct buf *, int64_t);
 
 #endif

@@ -35,6 +35,7 @@
 #include "sched.h"
 #include "sink.h"
 #include "spool.h"
+#include "validators.h"
 #include "xfer.h"
 #include "xmalloc.h"
 
@@ -67,6 +68,7 @@ struct app {
 	struct spool		*spool;		/* -f body */
 	struct saver		*saver;		/* -o */
 	struct doneset		*done;		/* --skip-done */
+	struct validators	*validators;	/* --revalidate */
 	struct progress		*progress;	/* --progress */
 	struct event		*deadline;	/* --deadline */
 	int			 deadline_hit;
@@ -346,6 +348,7 @@ app_free(struct app *app)
 		spool_free(app->spool);
 	save_free(app->saver);
 	doneset_free(app->done);
+	validators_free(app->validators);
 	event_free(app->sigev);
 	if (app->deadline != NULL)
 		event_free(app->deadline);
@@ -384,6 +387,7 @@ app_fail_early(struct app *app)
 	if (app->dns != NULL)
 		dns_free(app->dns);
 	doneset_free(app->done);
+	validators_free(app->validators);
 	event_base_free(app->base);
 	curl_global_cleanup();
 	opts_free(&app->cfg);
@@ -424,6 +428,9 @@ main(int argc, char **argv)
 	    (app.done = doneset_load(app.cfg.skip_done,
 	    app.cfg.proto_default)) == NULL)
 		return app_fail_early(&app);
+	if (app.cfg.revalidate != NULL && (app.validators = validators_load(
+	    app.cfg.revalidate, app.cfg.proto_default)) == NULL)
+		return app_fail_early(&app);
 	if (app.cfg.output_dir != NULL &&
 	    (app.saver = save_new(app.cfg.output_dir)) == NULL)
 		return app_fail_early(&app);
@@ -435,6 +442,7 @@ main(int argc, char **argv)
 	    app.dns, app.xfer);
 	sched_keep_bodies(app.sched, app.spool, app.saver);
 	sched_skip_done(app.sched, app.done);
+	sched_revalidate(app.sched, app.validators);
 	input_on_readable(app.input, sched_kick, app.sched);
 	sink_on_close(app.sink, on_output_closed, &app);
 	app_signals(&app);

@@ -17,6 +17,7 @@
 #include "msg.h"
 #include "optval.h"
 #include "opts.h"
+#include "result.h"
 #include "url.h"
 #include "usage.h"
 #include "version.h"
@@ -24,6 +25,7 @@
 #define OPTS_MAX_JOBS		1000000
 #define OPTS_MAX_THREADS	64
 #define OPTS_MIN_WINDOW		1024
+#define OPTS_BODY_MAX_BYTES	(1024 * 1024)	/* --with-body's --max-bytes */
 
 static int	set_help(struct config *, const char *);
 static int	set_version(struct config *, const char *);
@@ -108,7 +110,8 @@ static const struct opt opts_table[] = {
 	{ OPT("lines", 'n', "N"), UINT(lines, 1, 100000), .dflt = "3",
 	    .help = "lines of each body for head, and for json's \"head\" "
 	    "field" },
-	{ OPT("max-bytes", 0, "N"), BYTES(max_bytes, 1), .help = "stop each "
+	{ OPT("max-bytes", 0, "N"), BYTES(max_bytes, 1),
+	    .by_default = "none, or 1M with --with-body", .help = "stop each "
 	    "body after N bytes (truncated, still ok); K, M, G allowed" },
 	{ OPT("max-decoded", 0, "N"), BYTES(max_decoded, 0), .dflt = "1G",
 	    .help = "a compressed body may decode to at most N bytes, else "
@@ -116,6 +119,17 @@ static const struct opt opts_table[] = {
 	{ OPT("with-headers", 0, NULL), FLAG(with_headers, 1),
 	    .help = "json gains \"headers\": the final response's, "
 	    "lower-cased names to arrays of values" },
+	{ OPT("with-chain", 0, NULL), FLAG(with_chain, 1), .help = "json "
+	    "gains \"chain\": url, status and location of every response of "
+	    "the final attempt" },
+	{ OPT("with-body", 0, "MODE"), FN(optval_with_body), .optional = 1,
+	    .values = "text|base64", .help = "json gains \"body\": the body "
+	    "as UTF-8 text (the default), or base64" },
+	{ OPT("hash", 0, "ALGO"), FN(optval_hash), .values = "sha256",
+	    .help = "json gains the body's hash: sha256" },
+	{ OPT("revalidate", 0, "FILE"), STRING(revalidate), .file = 1,
+	    .help = "send the validators a previous -f json output FILE "
+	    "records (If-None-Match, If-Modified-Since); a 304 is unchanged" },
 	{ OPT("title-only", 0, NULL), FLAG(title_only, 1), .help = "stop each "
 	    "HTML body once its title is in (json: bytes counts what was read, "
 	    "truncated is true)" },
@@ -243,7 +257,8 @@ opts_getopt_tables(struct option *lo, char *so)
 		if (o->type == OPT_TITLE)
 			continue;
 		lo[n].name = o->name;
-		lo[n].has_arg = o->arg ? required_argument : no_argument;
+		lo[n].has_arg = o->arg == NULL ? no_argument : o->optional ?
+		    optional_argument : required_argument;
 		lo[n].flag = NULL;
 		lo[n].val = (int)(256 + i);
 		n++;
@@ -310,6 +325,13 @@ opts_parse(struct config *c, int argc, char **argv)
 	}
 	c->urls = argv + optind;
 	c->nurls = (size_t)(argc - optind);
+	if (c->revalidate != NULL && c->skip_done != NULL) {
+		msg_warn("--revalidate and --skip-done do not go together: "
+		    "a resumed run skips what --revalidate would check");
+		return OPTS_USAGE;
+	}
+	if (c->with_body != RESULT_BODY_NONE && c->max_bytes == 0)
+		c->max_bytes = OPTS_BODY_MAX_BYTES;
 	if (c->window == 0)
 		c->window = c->jobs * 4 > OPTS_MIN_WINDOW ? c->jobs * 4 :
 		    OPTS_MIN_WINDOW;

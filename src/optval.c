@@ -18,6 +18,7 @@
 #include "http.h"
 #include "msg.h"
 #include "optval.h"
+#include "result.h"
 #include "url.h"
 #include "xmalloc.h"
 
@@ -263,6 +264,28 @@ optval_proto_default(struct config *c, const char *arg)
 	if (strcmp(arg, "http") != 0 && strcmp(arg, "https") != 0)
 		return optval_bad("proto-default", arg, "not http or https");
 	c->proto_default = arg;
+	return 0;
+}
+
+/* --with-body, or --with-body=text|base64. */
+int
+optval_with_body(struct config *c, const char *arg)
+{
+	if (arg == NULL || strcmp(arg, "text") == 0)
+		c->with_body = RESULT_BODY_TEXT;
+	else if (strcmp(arg, "base64") == 0)
+		c->with_body = RESULT_BODY_BYTES;
+	else
+		return optval_bad("with-body", arg, "not text or base64");
+	return 0;
+}
+
+int
+optval_hash(struct config *c, const char *arg)
+{
+	if (strcmp(arg, "sha256") != 0)
+		return optval_bad("hash", arg, "only sha256 is known");
+	c->hash_sha256 = 1;
 	return 0;
 }
 

@@ -40,6 +40,7 @@ struct opt {
 	int		 file;		/* the argument names a file */
 	int		 dir;		/* ... or a directory */
 	int		 many;		/* may be given more than once */
+	int		 optional;	/* the argument may be left out */
 	const char	*help;
 };
 
@@ -51,6 +52,8 @@ int	optval_retry_on(struct config *, const char *);
 int	optval_input_format(struct config *, const char *);
 int	optval_input(struct config *, const char *);
 int	optval_proto_default(struct config *, const char *);
+int	optval_with_body(struct config *, const char *);
+int	optval_hash(struct config *, const char *);
 int	optval_format(struct config *, const char *);
 int	optval_verbose(struct config *, const char *);
 int	optval_method(struct config *, const char *);

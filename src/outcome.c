@@ -151,6 +151,36 @@ outcome_info_str(CURL *e, CURLINFO what)
 	return xstrdup(s);
 }
 
+/* A response header as sent (the first of its name), or NULL. */
+static char *
+outcome_header(CURL *e, const char *name)
+{
+	struct curl_header	*h;
+
+	if (curl_easy_header(e, name, 0, CURLH_HEADER, -1, &h) != CURLHE_OK)
+		return NULL;
+	return xstrdup(h->value);
+}
+
+/* Where the response came from, and its validators (a 304's too). */
+static void
+outcome_record(struct result *r, CURL *e)
+{
+	free(r->remote_ip);
+	r->remote_ip = outcome_info_str(e, CURLINFO_PRIMARY_IP);
+	if (r->remote_ip != NULL && r->remote_ip[0] == '\0') {
+		free(r->remote_ip);
+		r->remote_ip = NULL;
+	}
+	free(r->etag);
+	free(r->last_modified);
+	r->etag = r->last_modified = NULL;
+	if (r->status == 0)
+		return;
+	r->etag = outcome_header(e, "ETag");
+	r->last_modified = outcome_header(e, "Last-Modified");
+}
+
 /* A 3xx with a Location, when following: the hop the task takes next. */
 static void
 outcome_location(struct xfer_job *j, CURL *e)
@@ -182,6 +212,7 @@ outcome_collect(struct xfer_job *j, CURL *e)
 	free(r->effective_url);
 	r->effective_url = outcome_info_str(e, CURLINFO_EFFECTIVE_URL);
 	outcome_times(j, e, &r->time);
+	outcome_record(r, e);
 	outcome_location(j, e);
 }
 

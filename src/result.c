@@ -43,8 +43,37 @@ result_init(struct result *r, uint64_t index, const char *url, size_t len)
 	r->url = url;
 	r->url_len = len;
 	r->redirects = -1;
+	r->started_ms = -1;
 	r->time.queued = r->time.dns = r->time.connect = TIME_UNKNOWN;
 	r->time.tls = r->time.ttfb = r->time.total = TIME_UNKNOWN;
+}
+
+static void
+result_chain_clear(struct result *r)
+{
+	size_t	i;
+
+	for (i = 0; i < r->nchain; i++) {
+		free(r->chain[i].url);
+		free(r->chain[i].location);
+	}
+	free(r->chain);
+	r->chain = NULL;
+	r->nchain = 0;
+}
+
+/* One more response in the attempt's chain (url and location copied). */
+void
+result_hop_add(struct result *r, const char *url, long status,
+    const char *location)
+{
+	struct result_hop	*h;
+
+	r->chain = xrealloc(r->chain, (r->nchain + 1) * sizeof *r->chain);
+	h = &r->chain[r->nchain++];
+	h->url = xstrdup(url);
+	h->status = status;
+	h->location = location != NULL ? xstrdup(location) : NULL;
 }
 
 /* Frees what the result owns; the url belongs to whoever set it. */
@@ -58,9 +87,18 @@ result_clear(struct result *r)
 	free(r->head);
 	free(r->headers);
 	free(r->path);
+	free(r->remote_ip);
+	free(r->etag);
+	free(r->last_modified);
+	free(r->body_data);
+	result_chain_clear(r);
 	body_free(r->body);
 	r->body = NULL;
 	r->path = NULL;
+	r->remote_ip = r->etag = r->last_modified = r->body_data = NULL;
+	r->body_kind = RESULT_BODY_NONE;
+	r->body_len = 0;
+	r->sha256[0] = '\0';
 	r->message = r->effective_url = r->content_type = r->title = NULL;
 	r->head = r->headers = NULL;
 	r->head_len = r->headers_len = 0;

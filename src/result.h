@@ -39,6 +39,22 @@ struct result_times {
 	int64_t	total;		/* the whole attempt */
 };
 
+/* One response of the attempt, for --with-chain. */
+struct result_hop {
+	char	*url;
+	long	 status;
+	char	*location;	/* absolute, or NULL */
+};
+
+/* --with-body: what "body" holds. */
+enum result_body {
+	RESULT_BODY_NONE,	/* no body came */
+	RESULT_BODY_TEXT,	/* UTF-8, converted from the page's charset */
+	RESULT_BODY_BYTES	/* as received, for base64 */
+};
+
+#define RESULT_SHA256_HEX	64
+
 struct result {
 	uint64_t		 index;
 	const char		*url;		/* as given, not owned */
@@ -61,12 +77,26 @@ struct result {
 	size_t			 headers_len;
 	struct body		*body;		/* -f body: the body, held */
 	char			*path;		/* -o: where the body was saved */
+	char			*remote_ip;	/* the final response's peer */
+	int64_t			 started_ms;	/* the final attempt's slot, in
+						   ms since 1970; -1 none */
+	char			*etag;		/* as sent, or NULL */
+	char			*last_modified;
+	struct result_hop	*chain;		/* --with-chain */
+	size_t			 nchain;
+	enum result_body	 body_kind;	/* --with-body */
+	char			*body_data;
+	size_t			 body_len;
+	char			 sha256[RESULT_SHA256_HEX + 1];	/* "": none */
+	int			 unchanged;	/* --revalidate: a 304 to ours */
 	struct result_times	 time;
 };
 
 void		 result_init(struct result *, uint64_t, const char *, size_t);
 void		 result_clear(struct result *);
 void		 result_retry(struct result *);
+void		 result_hop_add(struct result *, const char *, long,
+		    const char *);
 void		 result_fail(struct result *, enum err_kind, const char *, ...)
 		     __attribute__((format(printf, 3, 4)));
 const char	*err_name(enum err_kind);

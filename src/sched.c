@@ -122,6 +122,13 @@ sched_keep_bodies(struct sched *s, struct spool *spool, struct saver *saver)
 	s->body.saver = saver;
 }
 
+/* --revalidate's validators, the caller's. */
+void
+sched_revalidate(struct sched *s, struct validators *v)
+{
+	s->env.validators = v;
+}
+
 /* --skip-done's set, the caller's. */
 void
 sched_skip_done(struct sched *s, struct doneset *done)

@@ -17,6 +17,7 @@ struct input;
 struct saver;
 struct sink;
 struct spool;
+struct validators;
 struct xfer;
 
 struct sched	*sched_new(struct event_base *, const struct config *,
@@ -25,6 +26,7 @@ void		 sched_free(struct sched *);
 void		 sched_keep_bodies(struct sched *, struct spool *,
 		    struct saver *);
 void		 sched_skip_done(struct sched *, struct doneset *);
+void		 sched_revalidate(struct sched *, struct validators *);
 void		 sched_set_deadline(struct sched *, int64_t);
 void		 sched_start(struct sched *);
 void		 sched_kick(void *);

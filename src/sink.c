@@ -107,7 +107,11 @@ sink_new(struct event_base *base, const struct config *cfg)
 	k->parts = (cfg->lines_given ? FORMAT_HEAD : 0) |
 	    (cfg->with_headers ? FORMAT_HEADERS : 0) |
 	    (cfg->output_dir != NULL ? FORMAT_PATH : 0) |
-	    (cfg->jsonl ? FORMAT_ID : 0);
+	    (cfg->jsonl ? FORMAT_ID : 0) |
+	    (cfg->with_chain ? FORMAT_CHAIN : 0) |
+	    (cfg->with_body ? FORMAT_BODY : 0) |
+	    (cfg->hash_sha256 ? FORMAT_SHA256 : 0) |
+	    (cfg->revalidate != NULL ? FORMAT_UNCHANGED : 0);
 	buf_init(&k->out);
 	buf_init(&k->line);
 	if (cfg->keep_order)

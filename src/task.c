@@ -143,6 +143,9 @@ task_free(struct task *t)
 	bodysink_free(&t->body);
 	free(t->job.location);
 	free(t->cancel_why);
+	free(t->hdrs);
+	free(t->cond[0]);
+	free(t->cond[1]);
 	if (t->req != NULL) {
 		jsonl_clear(t->req);
 		free(t->req);
@@ -267,6 +270,7 @@ task_begin(struct task *t)
 	t->res.attempts++;
 	t->t_start = clock_us();
 	t->res.time.queued = t->t_start - t->t_admit;
+	t->res.started_ms = clock_wall_ms();
 }
 
 /*
@@ -412,6 +416,22 @@ task_end(struct task *t)
 	t->env->finished(t);
 }
 
+/*
+ * A 304 to the validators sent: unchanged since the last run, whose
+ * validators carry forward where the 304 sent none.
+ */
+static void
+task_unchanged(struct task *t)
+{
+	struct result	*r = &t->res;
+
+	r->unchanged = 1;
+	if (r->etag == NULL && t->validator.etag != NULL)
+		r->etag = xstrdup(t->validator.etag);
+	if (r->last_modified == NULL && t->validator.last_modified != NULL)
+		r->last_modified = xstrdup(t->validator.last_modified);
+}
+
 /* The hop's addresses are known: its transfer starts. */
 static void
 task_transfer(struct task *t)
@@ -430,8 +450,13 @@ task_transfer(struct task *t)
 	j->url = t->hop_url;
 	j->method = t->method;
 	j->data = t->data;
-	j->headers = t->req != NULL ? t->req->headers : NULL;
-	j->nheaders = t->req != NULL ? t->req->nheaders : 0;
+	if (t->hdrs != NULL) {
+		j->headers = t->hdrs;
+		j->nheaders = t->nhdrs;
+	} else {
+		j->headers = t->req != NULL ? t->req->headers : NULL;
+		j->nheaders = t->req != NULL ? t->req->nheaders : 0;
+	}
 	j->foreign = task_foreign_hop(t);
 	j->host = to->host;
 	j->port = to->port;
@@ -452,9 +477,15 @@ task_transfer(struct task *t)
 static void
 task_xfer_back(struct task *t)
 {
-	if (t->res.status > 0 && !t->job.cut)
+	if (t->res.status > 0 && !t->job.cut) {
 		gate_answer(t->env->gate, t->target.host, t->target.port,
 		    t->res.status, t->job.retry_after);
+		if (t->env->cfg->with_chain)
+			result_hop_add(&t->res, t->hop_url, t->res.status,
+			    t->job.location);
+		if (t->res.status == 304 && t->hdrs != NULL)
+			task_unchanged(t);
+	}
 	if (t->cancel_why != NULL && (t->job.cut || t->job.location != NULL)) {
 		free(t->job.location);
 		t->job.location = NULL;
@@ -530,52 +561,4 @@ task_step(struct task *t)
 		task_end(t);
 		return;
 	}
-}
-
-/*
- * Stops the task wherever it is and reports it cancelled.  A transfer
- * that already finished keeps its own result, unless it was a redirect
- * still to be followed.
- */
-void
-task_cancel(struct task *t, const char *why)
-{
-	switch (t->state) {
-	case TS_QUEUED:
-	case TS_PACED:
-		gate_cancel(t->env->gate, &t->ticket);
-		break;
-	case TS_RESOLVE:
-		break;
-	case TS_WAIT_DNS:
-		if (t->dnsw.on == NULL)
-			return;			/* answered: about to run */
-		dns_waiter_cancel(&t->dnsw);
-		evtimer_del(t->timer);
-		break;
-	case TS_XFER:
-		if (t->in_xfer) {		/* it comes back through xfer */
-			if (t->cancel_why == NULL) {
-				t->cancel_why = xstrdup(why);
-				xfer_abort(t->env->xfer, &t->job);
-			}
-			return;
-		} else if (t->job.location == NULL)
-			return;			/* finished: its result stands */
-		free(t->job.location);		/* between hops: not final */
-		t->job.location = NULL;
-		break;
-	case TS_BACKOFF:
-		evtimer_del(t->timer);
-		result_fail(&t->res, ERR_CANCELLED, "%s (waiting to retry after: "
-		    "%s)", why, t->res.message);
-		t->state = TS_DONE;
-		t->env->wake(t);
-		return;
-	case TS_DONE:
-		return;
-	}
-	result_fail(&t->res, ERR_CANCELLED, "%s", why);
-	t->state = TS_DONE;
-	t->env->wake(t);
 }

@@ -17,6 +17,7 @@
 #include "job.h"
 #include "result.h"
 #include "url.h"
+#include "validators.h"
 
 struct config;
 struct dns;
@@ -56,6 +57,7 @@ struct task_env {
 	const struct bodysink_policy	*body;
 	struct doneset			*done;		/* --skip-done, or NULL */
 	struct urlset			*seen;		/* --unique, or NULL */
+	struct validators		*validators;	/* --revalidate, or NULL */
 	uint64_t			 rng;		/* backoff jitter */
 	int64_t				 deadline;	/* --deadline; 0: none */
 	int				 stopping;	/* no new attempts */
@@ -82,6 +84,11 @@ struct task {
 	struct request_line	*req;		/* jsonl's fields, owned */
 	const char		*method;	/* NULL: GET (POST with body) */
 	const char		*data;		/* request body; NULL: none */
+	char			**hdrs;		/* the line's headers and the
+						   validators (--revalidate) */
+	size_t			 nhdrs;
+	char			*cond[2];	/* If-None-Match, -Modified-Since */
+	struct validator	 validator;	/* the last run's */
 	int			 hops;
 	int			 in_xfer;	/* the job is xfer's */
 	char			*cancel_why;	/* a cancel waits for xfer */
@@ -101,6 +108,7 @@ struct task	*task_new(struct task_env *, uint64_t, const char *, size_t,
 		    char *, struct request_line *);
 const char	*task_target(struct task *, char *, size_t);
 void		 task_bad(struct task *, const char *);
+void		 task_validate(struct task *, const struct validator *);
 void		 task_step(struct task *);
 void		 task_cancel(struct task *, const char *);
 void		 task_free(struct task *);

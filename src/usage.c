@@ -45,10 +45,11 @@ usage_option(const struct opt *o)
 	size_t	col;
 	int	n;
 
-	snprintf(left, sizeof left, "%c%c%c --%s%s%s",
+	snprintf(left, sizeof left, "%c%c%c --%s%s%s%s",
 	    o->letter ? '-' : ' ', o->letter ? o->letter : ' ',
-	    o->letter ? ',' : ' ', o->name, o->arg ? " " : "",
-	    o->arg ? o->arg : "");
+	    o->letter ? ',' : ' ', o->name, o->arg == NULL ? "" :
+	    o->optional ? "[=" : " ", o->arg ? o->arg : "",
+	    o->optional ? "]" : "");
 	n = printf("  %-25s", left);
 	if (n > USAGE_COL - 1) {
 		printf("\n%*s", USAGE_COL, "");

@@ -14,7 +14,7 @@ check "text line fields" grep -Eq \
 "$COFETCH" -q -f json "$HTTP/delay/300" >"$TMP/one.json"
 check "json is valid" valid_jsonl "$TMP/one.json"
 check_eq "json keys in contract order" \
-    "index url ok status error message effective_url redirects http_version content_type bytes truncated attempts title time" \
+    "index url ok status error message effective_url redirects http_version content_type bytes truncated attempts title remote_ip started etag last_modified time" \
     "$(jq -r 'keys_unsorted | join(" ")' "$TMP/one.json")"
 check_eq "time keys" "queued dns connect tls ttfb total" \
     "$(jq -r '.time | keys_unsorted | join(" ")' "$TMP/one.json")"

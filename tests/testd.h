@@ -12,7 +12,8 @@
  * is an absolute URL (a client using us as its HTTP proxy) is served as
  * its path and counted as "proxied" in /stats.
  *
- * http (evhttp): /status/N[?ra=SECONDS] /bytes/N /lines/N /delay/MS[/x] /drip/N/MS
+ * http (evhttp): /status/N[?ra=SECONDS] /bytes/N /cond/ID[?weak&two&ctl&badlm&
+ *   noetag&nolm] /cond-change/N/G /stats/cond /lines/N /delay/MS[/x] /drip/N/MS
  *   /endless[/html] /redirect/N /to/CODE?URL /echo[/KEY] /seen/KEY /gzip/N
  *   /preview /headers /stall /hang /utf8/bad /stats /stats/reset /dns/NAME
  *   /blob/N/SEED /page?ct=TYPE&b=BODY[&x=N] /hostdelay/MS
@@ -88,6 +89,8 @@ struct server {
 	long			 inflight, peak, requests, connections;
 	long			 proxied;
 	unsigned long long	 endless_bytes;
+	long			 cond_changed, cond_gen;	/* /cond */
+	long			 cond_200, cond_304, cond_inm, cond_ims;
 	struct dns_count	*dns;
 	size_t			 ndns;
 	struct echo_seen	*seen;
@@ -113,6 +116,14 @@ struct route_args {
 	long		 n[2];		/* its numbers, in order */
 	const char	*rest;		/* the path after the pattern */
 };
+
+/* testd_cond.c: resources with validators. */
+void	route_cond(struct server *, struct evhttp_request *,
+	    const struct route_args *);
+void	route_cond_change(struct server *, struct evhttp_request *,
+	    const struct route_args *);
+void	route_stats_cond(struct server *, struct evhttp_request *,
+	    const struct route_args *);
 
 /* testd_http.c: the routes, over plain HTTP or TLS. */
 int	http_port(struct server *);

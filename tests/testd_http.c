@@ -501,6 +501,7 @@ route_stats_reset(struct server *srv, struct evhttp_request *req,
 	srv->peak = srv->inflight;
 	srv->requests = srv->connections = srv->proxied = 0;
 	srv->endless_bytes = 0;
+	srv->cond_200 = srv->cond_304 = srv->cond_inm = srv->cond_ims = 0;
 	srv->ndns = 0;
 	srv->nhosts = srv->nflaky = srv->narrivals = 0;
 	srv->narrival_hosts = 0;
@@ -835,6 +836,9 @@ static const struct http_route {
 } http_routes[] = {
 	{ "/stats/hosts$",	ROUTE_REPORT,	route_stats_hosts },
 	{ "/stats/arrivals$",	ROUTE_REPORT,	route_stats_arrivals },
+	{ "/stats/cond$",	ROUTE_REPORT,	route_stats_cond },
+	{ "/cond-change/#/#",	ROUTE_REPORT,	route_cond_change },
+	{ "/cond/#",		ROUTE_REQUEST,	route_cond },
 	{ "/stats/arrivals/hosts$", ROUTE_REPORT, route_stats_arrivals_hosts },
 	{ "/stats/reset",	ROUTE_REPORT,	route_stats_reset },
 	{ "/stats",		ROUTE_REPORT,	route_stats },

@@ -2,8 +2,10 @@
  * fuzz_format.c: the JSON writer and the other output formats, given a
  * result whose strings are whatever a server or an input line may hold.
  * A json line is one line of valid UTF-8 that parses, with the URL as
- * given (repaired); a text line has exactly four columns; a head block
- * has no control character but tab and newline, and ends blank.
+ * given (repaired), and a base64 body that decodes to the bytes given;
+ * a text line has exactly four columns; a head block has no control
+ * character but tab and newline, and ends blank.  The record's fields
+ * (chain, body, validators) hold whatever bytes came too.
  */
 #include <string.h>
 
@@ -76,8 +78,55 @@ fuzz_lines(struct fuzz_in *in, size_t *outlen)
 	return out;
 }
 
+/* A base64 string back to its bytes: 1 when they are r's body. */
+static int
+fuzz_base64_is(const char *s, const struct result *r)
+{
+	static const char	 abc[] =
+	    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+	size_t			 n = strlen(s), i, k = 0;
+	unsigned char		*out;
+	uint32_t		 v;
+	int			 same;
+
+	if (n % 4 != 0)
+		return 0;
+	out = malloc(n / 4 * 3 + 1);
+	for (i = 0; i < n; i += 4) {
+		v = (uint32_t)(strchr(abc, s[i]) - abc) << 18 |
+		    (uint32_t)(strchr(abc, s[i + 1]) - abc) << 12;
+		out[k++] = (unsigned char)(v >> 16);
+		if (s[i + 2] != '=') {
+			v |= (uint32_t)(strchr(abc, s[i + 2]) - abc) << 6;
+			out[k++] = (unsigned char)(v >> 8 & 0xff);
+		}
+		if (s[i + 3] != '=') {
+			v |= (uint32_t)(strchr(abc, s[i + 3]) - abc);
+			out[k++] = (unsigned char)(v & 0xff);
+		}
+	}
+	same = k == r->body_len && (k == 0 || memcmp(out, r->body_data, k) == 0);
+	free(out);
+	return same;
+}
+
 static void
-fuzz_check_json(const char *line, size_t len, const struct result *r)
+fuzz_check_body(const cJSON *o, const struct result *r)
+{
+	const cJSON	*b = cJSON_GetObjectItemCaseSensitive(o, "body");
+
+	FUZZ_CHECK(b != NULL);
+	if (r->body_kind == RESULT_BODY_NONE)
+		FUZZ_CHECK(cJSON_IsNull(b));
+	else
+		FUZZ_CHECK(cJSON_IsString(b));
+	if (r->body_kind == RESULT_BODY_BYTES)
+		FUZZ_CHECK(fuzz_base64_is(b->valuestring, r));
+}
+
+static void
+fuzz_check_json(const char *line, size_t len, const struct result *r,
+    int parts)
 {
 	cJSON		*o;
 	const cJSON	*url;
@@ -96,7 +145,41 @@ fuzz_check_json(const char *line, size_t len, const struct result *r)
 		    memcmp(url->valuestring, want.data, want.len) == 0));
 		buf_free(&want);
 	}
+	if (parts & FORMAT_BODY)
+		fuzz_check_body(o, r);
+	if (parts & FORMAT_CHAIN)
+		FUZZ_CHECK(cJSON_GetArraySize(cJSON_GetObjectItemCaseSensitive(
+		    o, "chain")) == (int)r->nchain);
 	cJSON_Delete(o);
+}
+
+/* The record's fields: validators, a chain of hops, a body. */
+static void
+fuzz_record(struct fuzz_in *in, struct result *r, uint8_t how)
+{
+	const char	*s;
+	char		*u, *l;
+	size_t		 len, i;
+
+	r->remote_ip = fuzz_str(in);
+	r->etag = fuzz_str(in);
+	r->last_modified = fuzz_str(in);
+	r->started_ms = (int64_t)how * 86400007 - 1;
+	for (i = 0; i < (size_t)(how & 3); i++) {
+		u = fuzz_str(in);
+		l = fuzz_str(in);
+		result_hop_add(r, u != NULL ? u : "", (long)how * 2, l);
+		free(u);
+		free(l);
+	}
+	r->body_kind = (enum result_body)(how >> 2 & 3) % 3;
+	s = fuzz_take(in, &len);
+	if (r->body_kind != RESULT_BODY_NONE) {
+		r->body_data = malloc(len + 1);
+		memcpy(r->body_data, s, len);
+		r->body_len = len;
+	}
+	r->unchanged = how >> 4 & 1;
 }
 
 static void
@@ -132,6 +215,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	const char	*url;
 	size_t		 url_len;
 	uint8_t		 how;
+	int		 parts;
 
 	if (size < 4)
 		return 0;
@@ -152,14 +236,16 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	r.head = fuzz_lines(&in, &r.head_len);
 	r.headers = fuzz_lines(&in, &r.headers_len);
 	r.time.total = (int64_t)data[3] * 1000003 - 1000;
+	fuzz_record(&in, &r, data[1]);
+	parts = (how >> 2 & 0xf) | (data[1] >> 4 & 0xf) << 4;
 	buf_init(&out);
 	switch (how % 3) {
 	case 0:
-		format_result(&out, &r, FMT_JSON, how >> 2 & 0xf);
+		format_result(&out, &r, FMT_JSON, parts);
 		FUZZ_CHECK(out.len > 0 && out.data[out.len - 1] == '\n');
 		FUZZ_CHECK(memchr(out.data, '\n', out.len) ==
 		    out.data + out.len - 1);
-		fuzz_check_json(out.data, out.len - 1, &r);
+		fuzz_check_json(out.data, out.len - 1, &r, parts);
 		break;
 	case 1:
 		format_result(&out, &r, FMT_TEXT, 0);
