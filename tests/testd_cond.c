@@ -6,7 +6,8 @@
  * below N at version G (all others stay at 0), so a test can change
  * some of many.  Query words make the validators odd: weak (W/"..."),
  * two (two ETag headers), ctl (a control byte in the ETag), badlm (a
- * Last-Modified that is not a date), noetag, nolm.  /stats/cond counts
+ * Last-Modified that is not a date), noetag, nolm; kb=N pads the body to
+ * N KiB.  /stats/cond counts
  * the answers and the validators seen.
  */
 #include <stdio.h>
@@ -52,6 +53,23 @@ cond_names(const char *header, const char *value)
 	return 0;
 }
 
+/* The body, padded to kb=N KiB when asked. */
+static void
+cond_reply(struct server *srv, struct evhttp_request *req, const char *body,
+    const char *uri)
+{
+	struct evbuffer	*b = evbuffer_new();
+	const char	*kb = strstr(uri, "kb=");
+	long		 n = kb != NULL ? strtol(kb + 3, NULL, 10) : 0, i;
+	static char	 pad[1024];
+
+	memset(pad, '.', sizeof pad);
+	evbuffer_add(b, body, strlen(body));
+	for (i = 0; i < n && i < 10240; i++)
+		evbuffer_add(b, pad, sizeof pad);
+	reply_buffer(srv, req, 200, b);
+}
+
 void
 route_cond(struct server *srv, struct evhttp_request *req,
     const struct route_args *a)
@@ -90,7 +108,7 @@ route_cond(struct server *srv, struct evhttp_request *req,
 	srv->cond_200++;
 	snprintf(body, sizeof body, "resource %ld, version %ld\n", a->n[0],
 	    gen);
-	reply_str(srv, req, 200, body);
+	cond_reply(srv, req, body, uri);
 }
 
 /* /cond-change/N/G: the IDs below N are at version G from now on. */
