@@ -836,6 +836,7 @@ static const struct http_route {
 	{ "/stats/hosts$",	ROUTE_REPORT,	route_stats_hosts },
 	{ "/stats/arrivals$",	ROUTE_REPORT,	route_stats_arrivals },
 	{ "/stats/arrivals/hosts$", ROUTE_REPORT, route_stats_arrivals_hosts },
+	{ "/stats/second$",	ROUTE_REPORT,	route_stats_second },
 	{ "/stats/reset",	ROUTE_REPORT,	route_stats_reset },
 	{ "/stats",		ROUTE_REPORT,	route_stats },
 	{ "/dns/",		ROUTE_REPORT,	route_dns },
