@@ -8,6 +8,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "addrpolicy.h"
 #include "format.h"
 
 struct url_target;
@@ -78,6 +79,7 @@ struct config {
 	int64_t		  dns_timeout_ms;
 	const char	**resolves;		/* --resolve HOST:PORT:ADDRS */
 	size_t		  nresolves;
+	struct addrpolicy addrpolicy;		/* --deny-*, --allow-* */
 	char		**urls;			/* URL arguments, in argv */
 	size_t		  nurls;
 	const char	**inputs;		/* -i sources, in order */

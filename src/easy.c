@@ -150,6 +150,8 @@ easy_pool_free(struct easy_pool *p)
  * Runs inside curl: a name libcurl would resolve itself.  libcurl 7.88
  * calls this before it checks for an IPv6 literal, which needs no lookup
  * and cannot have a CURLOPT_RESOLVE entry, so those are not counted.
+ * Under an address policy the lookup is also refused (the transfer fails
+ * as dns): its answer would be an address nobody checked.
  */
 static int
 easy_resolver_start_cb(void *resolver, void *reserved, void *arg)
@@ -159,9 +161,10 @@ easy_resolver_start_cb(void *resolver, void *reserved, void *arg)
 
 	(void)resolver;
 	(void)reserved;
-	if (j->host[0] != '[')
-		atomic_fetch_add(&p->curl_resolves, 1);
-	return 0;
+	if (j->host[0] == '[')
+		return 0;
+	atomic_fetch_add(&p->curl_resolves, 1);
+	return addrpolicy_active(&p->cfg->addrpolicy);
 }
 
 /* Runs inside curl: record only. */

@@ -170,6 +170,16 @@ static const struct opt opts_table[] = {
 	    .help = "do not follow redirects" },
 	{ OPT("max-redirects", 0, "N"), UINT(max_redirects, 0, 1000),
 	    .dflt = "10", .help = "follow at most N redirects" },
+	TITLE("Address policy (every hop, after DNS, before connecting):"),
+	{ OPT("deny-addresses", 0, "CIDR[,...]"), FN(optval_deny_addresses),
+	    .many = 1, .help = "never connect to these addresses (a bare "
+	    "address is /32 or /128); repeatable" },
+	{ OPT("allow-addresses", 0, "CIDR[,...]"), FN(optval_allow_addresses),
+	    .many = 1, .help = "connect to these addresses only; a denied "
+	    "one stays denied; repeatable" },
+	{ OPT("deny-private", 0, NULL), FN(optval_deny_private),
+	    .help = "never connect to loopback, private, link-local, CGNAT, "
+	    "multicast or cloud metadata addresses, IPv4 or IPv6" },
 	TITLE("DNS (c-ares, on the event loop):"),
 	{ OPT("dns-servers", 0, "IP[:PORT][,...]"), STRING(dns_servers),
 	    .help = "ask these DNS servers instead of /etc/resolv.conf's" },
@@ -323,6 +333,8 @@ opts_parse(struct config *c, int argc, char **argv)
 		if (rc > 0)
 			return OPTS_DONE;
 	}
+	if (optval_address_policy(c) != 0)
+		return OPTS_USAGE;
 	c->urls = argv + optind;
 	c->nurls = (size_t)(argc - optind);
 	if (c->revalidate != NULL && c->skip_done != NULL) {
@@ -344,6 +356,7 @@ opts_free(struct config *c)
 	free(c->inputs);
 	free(c->resolves);
 	free(c->headers);
+	addrpolicy_free(&c->addrpolicy);
 	if (c->proxy_target != NULL) {
 		url_target_clear(c->proxy_target);
 		free(c->proxy_target);

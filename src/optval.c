@@ -410,3 +410,51 @@ optval_data(struct config *c, const char *arg)
 	return 0;
 }
 
+/* --deny-addresses, --allow-addresses: a comma list of CIDRs each. */
+static int
+optval_addresses(struct config *c, const char *name,
+    enum addrpolicy_list which, const char *arg)
+{
+	char	why[256];
+
+	if (addrpolicy_add(&c->addrpolicy, which, arg, why, sizeof why) != 0)
+		return optval_bad(name, arg, why);
+	return 0;
+}
+
+int
+optval_deny_addresses(struct config *c, const char *arg)
+{
+	return optval_addresses(c, "deny-addresses", ADDRPOLICY_DENY, arg);
+}
+
+int
+optval_allow_addresses(struct config *c, const char *arg)
+{
+	return optval_addresses(c, "allow-addresses", ADDRPOLICY_ALLOW, arg);
+}
+
+int
+optval_deny_private(struct config *c, const char *arg)
+{
+	(void)arg;
+	addrpolicy_deny_private(&c->addrpolicy);
+	return 0;
+}
+
+/*
+ * Once every option is read, the policy's tables are sorted.  A policy
+ * cannot go with --proxy: the proxy would resolve the names where no
+ * address can be checked.
+ */
+int
+optval_address_policy(struct config *c)
+{
+	addrpolicy_finish(&c->addrpolicy);
+	if (c->proxy == NULL || !addrpolicy_active(&c->addrpolicy))
+		return 0;
+	msg_warn("--proxy cannot go with an address policy (--deny-addresses, "
+	    "--allow-addresses, --deny-private): the proxy resolves names "
+	    "where cofetch cannot check their addresses");
+	return -1;
+}

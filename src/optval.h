@@ -63,5 +63,9 @@ int	optval_cacert(struct config *, const char *);
 int	optval_proxy(struct config *, const char *);
 int	optval_resolve(struct config *, const char *);
 int	optval_data(struct config *, const char *);
+int	optval_deny_addresses(struct config *, const char *);
+int	optval_allow_addresses(struct config *, const char *);
+int	optval_deny_private(struct config *, const char *);
+int	optval_address_policy(struct config *);
 
 #endif

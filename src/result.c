@@ -26,6 +26,7 @@ static const char *const err_names[ERR__COUNT] = {
 	[ERR_BAD_INPUT] = "bad_input",
 	[ERR_CANCELLED] = "cancelled",
 	[ERR_TOO_LARGE] = "too_large",
+	[ERR_BLOCKED] = "blocked",
 	[ERR_OTHER] = "other",
 };
 

@@ -23,6 +23,7 @@ enum err_kind {
 	ERR_BAD_INPUT,
 	ERR_CANCELLED,
 	ERR_TOO_LARGE,
+	ERR_BLOCKED,		/* the address policy refused the hop */
 	ERR_OTHER,
 	ERR__COUNT
 };

@@ -12,6 +12,7 @@
 
 #include <event2/event.h>
 
+#include "addrpolicy.h"
 #include "bodysink.h"
 #include "clock.h"
 #include "conf.h"
@@ -432,15 +433,25 @@ task_unchanged(struct task *t)
 		r->last_modified = xstrdup(t->validator.last_modified);
 }
 
-/* The hop's addresses are known: its transfer starts. */
+/*
+ * The hop's addresses are known: its transfer starts with those the
+ * address policy lets through, or the hop is blocked with nothing sent.
+ */
 static void
 task_transfer(struct task *t)
 {
 	const struct url_target	*to = task_connects_to(t);
 	struct xfer_job		*j = &t->job;
+	char			 why[512];
 
 	t->res.bytes = 0;
 	t->res.truncated = 0;
+	if (addrpolicy_blocks(&t->env->cfg->addrpolicy, to->host,
+	    t->dnsw.addrs, why, sizeof why)) {
+		result_fail(&t->res, ERR_BLOCKED, "%s", why);
+		task_end(t);
+		return;
+	}
 	if (bodysink_open(&t->body, t->res.index, t->url) != 0) {
 		result_fail(&t->res, ERR_OTHER, "cannot save the body: %s",
 		    strerror(errno));

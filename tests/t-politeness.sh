@@ -35,9 +35,9 @@ ms=$(( $(now_ms) - start ))
 check_eq "--per-host-rate: all 10 fetched" 10 "$(grep -c '^200' "$TMP/ab.out")"
 check_range "--per-host-rate 10: five starts a host take about 0.4 s" 380 1500 \
     "$ms"
-check_range "--per-host-rate 10: a.test's starts 100 ms apart (10 ms slack)" \
-    90 1000 "$(min_gap a.test)"
-check_range "--per-host-rate 10: b.test's starts too" 90 1000 \
+check_range "--per-host-rate 10: a.test's starts 100 ms apart (15 ms slack)" \
+    85 1000 "$(min_gap a.test)"
+check_range "--per-host-rate 10: b.test's starts too" 85 1000 \
     "$(min_gap b.test)"
 # Blocked behind a.test, b.test would start after a.test's fifth, 400 ms
 # after its first.
@@ -47,8 +47,10 @@ reset_stats
 cf -j 10 --per-host-rate 600/m --rate 20 --per-host 1 -i "$TMP/ab.txt" \
     >/dev/null
 check_range "with --rate 20 and --per-host 1: every host still 100 ms apart" \
-    90 1000 "$(min_gap a.test)"
-check_range "... and all starts 50 ms apart (10 ms slack)" 40 1000 \
+    85 1000 "$(min_gap a.test)"
+# A first request that also connects arrives late by the server's clock,
+# and so shortens the gap after it: 15 ms of slack at 50 and 100 ms.
+check_range "... and all starts 50 ms apart (15 ms slack)" 35 1000 \
     "$(curl -s "$HTTP/stats/arrivals" |
     jq '[range(1; length) as $i | .[$i] - .[$i - 1]] | min')"
 for bad in 0 -1 abc 5/h ""; do

@@ -1,6 +1,6 @@
 #!/bin/bash
 # t-valgrind.sh: the plain binary under valgrind's memcheck on every way a
-# run ends: 1,000 URLs that end as every error kind (exit 1), SIGINT mid-run
+# run ends: 1,100 URLs that end as every error kind (exit 1), SIGINT mid-run
 # (130), -k -f body with bodies spooled behind a slow one (0), a closed
 # stdout (141) and a usage error (2).  No invalid access, no leak.  The
 # sanitized build cannot run under valgrind; ASan covers it there.
@@ -43,6 +43,7 @@ reset $RAW/reset
 bad_input ftp://a.test/
 too_large $HTTP/bomb/2
 timeout $HTTP/delay/3000
+blocked http://127.0.0.2:$PORT/
 KINDS
 for round in $(seq 100); do
 	while read -r kind url; do
@@ -53,12 +54,12 @@ for round in $(seq 100); do
 done >"$TMP/urls"
 vg kinds -q -k -j 100 -t 2 --retries 1 --max-redirects 2 \
     --max-decoded 1000000 --dns-servers "$DNS" -n 2 --with-headers -f json \
-    -i "$TMP/urls" >"$TMP/kinds.out"
+    --deny-addresses 127.0.0.2 -i "$TMP/urls" >"$TMP/kinds.out"
 check_eq "every error kind: exit 1" 1 "$?"
 vg_clean kinds
 check "every error kind: valid JSON Lines" valid_jsonl "$TMP/kinds.out"
-check_eq "every error kind: 1,000 results, each kind as many times as sent" \
-    "100 bad_input|100 connect|100 dns|100 http|190 null|100 protocol|100 reset|10 timeout|100 too_large|100 too_many_redirects" \
+check_eq "every error kind: 1,100 results, each kind as many times as sent" \
+    "100 bad_input|100 blocked|100 connect|100 dns|100 http|190 null|100 protocol|100 reset|10 timeout|100 too_large|100 too_many_redirects" \
     "$(jq -r '.error' "$TMP/kinds.out" | sort | uniq -c |
     awk '{ print $1, $2 }' | paste -sd'|')"
 

@@ -51,6 +51,7 @@ main(int argc, char **argv)
 		serve_fail("out of memory");
 	srv.base = serve_base();
 	http = http_port(&srv);
+	second_port(&srv, http);
 	raw = raw_port(&srv);
 	if (cert != NULL)
 		snprintf(https, sizeof https, "https %d\n",
@@ -61,6 +62,7 @@ main(int argc, char **argv)
 	raw_port_close(&srv);
 	dns_port_close(&srv);
 	http_port_close(&srv);
+	second_port_close(&srv);
 	https_port_close(&srv);
 	event_base_free(srv.base);
 	free(srv.dns);

@@ -24,10 +24,16 @@
  *   /endless-headers /keep-then-close; anything that is not HTTP (a TLS
  *   hello) is never answered
  * blackhole: a listener whose backlog is full, so connects time out.
+ * second (testd_second.c): the http port's number on 127.0.0.2 too, the
+ *   same routes; /stats/second counts its connections and requests.
  * dns (UDP, evdns): names under .test answer 127.0.0.1, and the name says
  *   how: nx* NXDOMAIN, drop* never answered, slow* 300 ms late, tc*
  *   truncated (and no TCP to retry on; tcaddr* with an address), ttlN-*
- *   TTL N seconds (default 300), v6* also AAAA ::1.  Other names: NXDOMAIN.
+ *   TTL N seconds (default 300), v6* also AAAA ::1; for the address
+ *   policy, mixed* 127.0.0.2 and 127.0.0.1, rebind* 127.0.0.1 to its
+ *   first A query and 127.0.0.2 to every later one (TTL 1 s: cofetch
+ *   takes TTL 0 for a hosts file's), mapped* only AAAA ::ffff:127.0.0.1.
+ *   Other names: NXDOMAIN.
  *
  * /stats reports requests in flight now and at peak, requests served and
  * connections accepted; /stats/hosts the same per Host header for
@@ -109,6 +115,8 @@ struct server {
 	struct ssl_ctx_st	*tls;
 	struct evconnlistener	*raw;
 	struct evdns_server_port *dns_port;
+	struct evhttp		*second;	/* 127.0.0.2, same port */
+	long			 second_connections, second_requests;
 };
 
 /* What a route's pattern took from the path (see testd_http.c). */
@@ -149,6 +157,12 @@ void	https_port_close(struct server *);
 int	raw_port(struct server *);
 void	raw_port_close(struct server *);
 int	blackhole_port(void);
+
+/* testd_second.c */
+void	second_port(struct server *, int);
+void	second_port_close(struct server *);
+void	route_stats_second(struct server *, struct evhttp_request *,
+	    const struct route_args *);
 
 /* testd_dns.c */
 int	dns_port(struct server *);

@@ -30,6 +30,7 @@ dns_count_for(struct server *srv, const char *name)
 	if (srv->ndns == DNS_NAMES_MAX)
 		return NULL;
 	snprintf(srv->dns[i].name, sizeof srv->dns[i].name, "%s", name);
+	srv->dns[i].a = srv->dns[i].aaaa = 0;	/* a slot /stats/reset freed */
 	return &srv->dns[srv->ndns++];
 }
 
@@ -62,6 +63,40 @@ dns_in_zone(const char *name)
 	size_t	n = strlen(name);
 
 	return n > 5 && strcasecmp(name + n - 5, ".test") == 0;
+}
+
+/*
+ * The address policy's names (testd.h): answered here, or 0.  rebind's
+ * first A query is its count's first.  One record per address: evdns
+ * would put n addresses in one record's data.
+ */
+static int
+dns_policy_answer(struct evdns_server_request *req,
+    const struct evdns_server_question *q, const struct dns_count *c)
+{
+	static const unsigned char	two[8] = { 127, 0, 0, 2, 127, 0, 0, 1 };
+	static const unsigned char	mapped[16] = { [10] = 0xff,
+					    [11] = 0xff, [12] = 127, [15] = 1 };
+
+	if (dns_prefix(q->name, "mixed")) {
+		if (q->type == EVDNS_TYPE_A) {
+			evdns_server_request_add_a_reply(req, q->name, 1, two,
+			    300);
+			evdns_server_request_add_a_reply(req, q->name, 1,
+			    two + 4, 300);
+		}
+	} else if (dns_prefix(q->name, "rebind")) {
+		if (q->type == EVDNS_TYPE_A)
+			evdns_server_request_add_a_reply(req, q->name, 1,
+			    c != NULL && c->a == 1 ? two + 4 : two, 1);
+	} else if (dns_prefix(q->name, "mapped")) {
+		if (q->type == EVDNS_TYPE_AAAA)
+			evdns_server_request_add_aaaa_reply(req, q->name, 1,
+			    mapped, 300);
+	} else
+		return 0;
+	evdns_server_request_respond(req, 0);
+	return 1;
 }
 
 /* The stub's answers; see testd.h. */
@@ -105,6 +140,8 @@ dns_cb(struct evdns_server_request *req, void *arg)
 		evdns_server_request_respond(req, 0);
 		return;
 	}
+	if (dns_policy_answer(req, q, c))
+		return;
 	if (sscanf(q->name, "ttl%d-", &ttl) != 1)
 		ttl = 300;
 	if (q->type == EVDNS_TYPE_A)

@@ -840,6 +840,7 @@ static const struct http_route {
 	{ "/cond-change/#/#",	ROUTE_REPORT,	route_cond_change },
 	{ "/cond/#",		ROUTE_REQUEST,	route_cond },
 	{ "/stats/arrivals/hosts$", ROUTE_REPORT, route_stats_arrivals_hosts },
+	{ "/stats/second$",	ROUTE_REPORT,	route_stats_second },
 	{ "/stats/reset",	ROUTE_REPORT,	route_stats_reset },
 	{ "/stats",		ROUTE_REPORT,	route_stats },
 	{ "/dns/",		ROUTE_REPORT,	route_dns },
