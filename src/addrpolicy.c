@@ -276,7 +276,7 @@ addrpolicy_deny_private(struct addrpolicy *ap)
 	for (i = 0; i < sizeof ap_private / sizeof ap_private[0]; i++) {
 		if (ap_prefix(ap_private[i], strlen(ap_private[i]), &p) != NULL)
 			abort();	/* the table above is wrong */
-		ap_append(&ap->deny[p.family], &p);
+		ap_append(&ap->priv[p.family], &p);
 	}
 }
 
@@ -319,6 +319,7 @@ addrpolicy_finish(struct addrpolicy *ap)
 
 	for (f = ADDRPOLICY_V4; f <= ADDRPOLICY_V6; f++) {
 		ap_table_finish(&ap->deny[f]);
+		ap_table_finish(&ap->priv[f]);
 		ap_table_finish(&ap->allow[f]);
 	}
 }
@@ -330,15 +331,36 @@ addrpolicy_free(struct addrpolicy *ap)
 
 	for (f = ADDRPOLICY_V4; f <= ADDRPOLICY_V6; f++) {
 		free(ap->deny[f].v);
+		free(ap->priv[f].v);
 		free(ap->allow[f].v);
 	}
 	memset(ap, 0, sizeof *ap);
 }
 
 /*
+ * The rule of the deny tables t (by family) that holds the address, or
+ * the IPv4 address an IPv6 one reaches; r->embedded says which.
+ */
+static const struct addrpolicy_prefix *
+ap_denied(const struct addrpolicy_table *t, enum addrpolicy_family fam,
+    uint64_t hi, uint64_t lo, struct addrpolicy_refusal *r)
+{
+	const struct addrpolicy_prefix	*rule;
+
+	if ((rule = ap_find(&t[fam], hi, lo)) != NULL)
+		return rule;
+	if (fam == ADDRPOLICY_V6 && ap_embedded(hi, lo, &r->v4) &&
+	    (rule = ap_find(&t[ADDRPOLICY_V4], r->v4, 0)) != NULL)
+		r->embedded = 1;
+	return rule;
+}
+
+/*
  * Whether the address s (n bytes; brackets and, for an IPv6 literal's
- * zone, "%zone" allowed) may be connected to; r says why not.  A deny
- * rule wins over an allow rule.
+ * zone, "%zone" allowed) may be connected to; r says why not.  A
+ * --deny-addresses entry wins over an allow entry; an allow entry is an
+ * exception to --deny-private (one internal host among the private
+ * ranges); with an allow list, nothing else passes.
  */
 static enum addrpolicy_verdict
 ap_check(const struct addrpolicy *ap, const char *s, size_t n, int zone,
@@ -346,21 +368,22 @@ ap_check(const struct addrpolicy *ap, const char *s, size_t n, int zone,
 {
 	enum addrpolicy_family	fam;
 	uint64_t		hi, lo;
+	int			allows, allowed = 0;
 
 	r->rule = NULL;
 	r->embedded = 0;
 	r->verdict = ADDRPOLICY_PASS;
+	allows = ap->allow[ADDRPOLICY_V4].n + ap->allow[ADDRPOLICY_V6].n > 0;
 	if (!ap_parse(s, n, zone, &fam, &hi, &lo))
 		r->verdict = ADDRPOLICY_NOT_AN_ADDRESS;
-	else if ((r->rule = ap_find(&ap->deny[fam], hi, lo)) != NULL)
+	else if ((r->rule = ap_denied(ap->deny, fam, hi, lo, r)) != NULL)
 		r->verdict = ADDRPOLICY_DENIED;
-	else if (fam == ADDRPOLICY_V6 && ap_embedded(hi, lo, &r->v4) &&
-	    (r->rule = ap_find(&ap->deny[ADDRPOLICY_V4], r->v4, 0)) != NULL) {
-		r->embedded = 1;
-		r->verdict = ADDRPOLICY_DENIED;
-	} else if (ap->allow[ADDRPOLICY_V4].n + ap->allow[ADDRPOLICY_V6].n >
-	    0 && ap_find(&ap->allow[fam], hi, lo) == NULL)
+	else if (allows && !(allowed = ap_find(&ap->allow[fam], hi, lo) !=
+	    NULL))
 		r->verdict = ADDRPOLICY_NOT_ALLOWED;
+	else if (!allowed &&
+	    (r->rule = ap_denied(ap->priv, fam, hi, lo, r)) != NULL)
+		r->verdict = ADDRPOLICY_DENIED;
 	if (r->verdict != ADDRPOLICY_PASS)
 		snprintf(r->addr, sizeof r->addr, "%.*s", (int)n, s);
 	return r->verdict;

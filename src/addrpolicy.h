@@ -45,7 +45,8 @@ struct addrpolicy_table {
 };
 
 struct addrpolicy {
-	struct addrpolicy_table	deny[2];	/* by family */
+	struct addrpolicy_table	deny[2];	/* --deny-addresses, by family */
+	struct addrpolicy_table	priv[2];	/* --deny-private */
 	struct addrpolicy_table	allow[2];
 };
 
@@ -84,6 +85,7 @@ static inline int
 addrpolicy_active(const struct addrpolicy *p)
 {
 	return p->deny[ADDRPOLICY_V4].n + p->deny[ADDRPOLICY_V6].n +
+	    p->priv[ADDRPOLICY_V4].n + p->priv[ADDRPOLICY_V6].n +
 	    p->allow[ADDRPOLICY_V4].n + p->allow[ADDRPOLICY_V6].n > 0;
 }
 

@@ -64,6 +64,17 @@ check_eq "together, repeated: a deny entry wins; 127.0.0.4 passes (and is refuse
     "null blocked blocked connect" "$(field both .error)"
 check_eq "together: nothing reached 127.0.0.2" "$before" "$(second)"
 
+before=$(second)
+run exception --deny-private --allow-addresses 127.0.0.1 \
+    "$HTTP/status/200" "$SECOND/status/200" "http://[::1]:$PORT/status/200"
+check_eq "--deny-private with 127.0.0.1 allowed: that one host only" \
+    "null blocked blocked" "$(field exception .error)"
+check_eq "exception: nothing reached 127.0.0.2" "$before" "$(second)"
+run exception-deny --deny-private --allow-addresses 127.0.0.0/8 \
+    --deny-addresses 127.0.0.2 "$HTTP/status/200" "$SECOND/status/200"
+check_eq "... and --deny-addresses still wins over the allow entry" \
+    "null blocked" "$(field exception-deny .error)"
+
 "$COFETCH" --deny-addresses 127.0.0.2 "$SECOND/status/200" \
     >"$TMP/text.out" 2>"$TMP/text.err"
 check_eq "text format: ERR, blocked, the message" \

@@ -22,12 +22,18 @@
 
 #define FUZZ_ADDRS	8
 
+enum scan_kind {
+	SCAN_ALLOW,
+	SCAN_DENY,		/* --deny-addresses */
+	SCAN_PRIVATE		/* --deny-private */
+};
+
 /* A rule as the scan keeps it: the address's bytes and a length. */
 struct scan_rule {
 	int		v6;
 	unsigned char	a[16];
 	int		len;
-	int		deny;
+	enum scan_kind	kind;
 };
 
 struct scan_policy {
@@ -47,7 +53,7 @@ static const char *const private_ranges[] = {
 static struct scan_policy	policies[3];
 
 static void
-scan_add(struct scan_policy *s, const char *cidr, int deny)
+scan_add(struct scan_policy *s, const char *cidr, enum scan_kind kind)
 {
 	struct scan_rule	*r = &s->rules[s->n++];
 	char			 addr[64];
@@ -55,7 +61,7 @@ scan_add(struct scan_policy *s, const char *cidr, int deny)
 
 	snprintf(addr, sizeof addr, "%.*s", slash != NULL ?
 	    (int)(slash - cidr) : (int)strlen(cidr), cidr);
-	r->deny = deny;
+	r->kind = kind;
 	r->v6 = strchr(addr, ':') != NULL;
 	FUZZ_CHECK(inet_pton(r->v6 ? AF_INET6 : AF_INET, addr, r->a) == 1);
 	r->len = slash != NULL ? atoi(slash + 1) : r->v6 ? 128 : 32;
@@ -65,7 +71,7 @@ scan_add(struct scan_policy *s, const char *cidr, int deny)
 		r->v6 = 0;
 		r->len -= 96;
 	}
-	if (!deny)
+	if (kind == SCAN_ALLOW)
 		s->allow = 1;
 }
 
@@ -79,7 +85,8 @@ policy_list(struct scan_policy *s, enum addrpolicy_list which,
 	snprintf(copy, sizeof copy, "%s", list);
 	for (item = strtok_r(copy, ",", &save); item != NULL;
 	    item = strtok_r(NULL, ",", &save))
-		scan_add(s, item, which == ADDRPOLICY_DENY);
+		scan_add(s, item, which == ADDRPOLICY_DENY ? SCAN_DENY :
+		    SCAN_ALLOW);
 }
 
 static void
@@ -89,7 +96,7 @@ policy_private(struct scan_policy *s)
 
 	addrpolicy_deny_private(&s->p);
 	for (i = 0; i < sizeof private_ranges / sizeof private_ranges[0]; i++)
-		scan_add(s, private_ranges[i], 1);
+		scan_add(s, private_ranges[i], SCAN_PRIVATE);
 }
 
 static void
@@ -100,7 +107,7 @@ policies_init(void)
 	    "8.8.8.0/24,2606:4700::/32,::ffff:1.1.1.0/120");
 	policy_list(&policies[1], ADDRPOLICY_DENY, "8.8.8.8,::ffff:1.1.1.1");
 	policy_private(&policies[2]);
-	policy_list(&policies[2], ADDRPOLICY_ALLOW, "0.0.0.0/0,::/0");
+	policy_list(&policies[2], ADDRPOLICY_ALLOW, "127.0.0.0/9,::1,8.8.8.8");
 	addrpolicy_finish(&policies[0].p);
 	addrpolicy_finish(&policies[1].p);
 	addrpolicy_finish(&policies[2].p);
@@ -120,12 +127,13 @@ scan_holds(const struct scan_rule *r, int v6, const unsigned char *a)
 }
 
 static int
-scan_denies(const struct scan_policy *s, int v6, const unsigned char *a)
+scan_in(const struct scan_policy *s, enum scan_kind kind, int v6,
+    const unsigned char *a)
 {
 	size_t	i;
 
 	for (i = 0; i < s->n; i++)
-		if (s->rules[i].deny && scan_holds(&s->rules[i], v6, a))
+		if (s->rules[i].kind == kind && scan_holds(&s->rules[i], v6, a))
 			return 1;
 	return 0;
 }
@@ -159,8 +167,8 @@ scan_passes(const struct scan_policy *s, const char *text, int zone)
 {
 	unsigned char	a[16], v4[4];
 	char		buf[64], *p = buf, *pct;
-	size_t		i, n = strlen(text);
-	int		v6 = 0, allowed = 0;
+	size_t		n = strlen(text);
+	int		v6 = 0, embedded;
 
 	if (n >= sizeof buf)
 		return 0;
@@ -180,15 +188,15 @@ scan_passes(const struct scan_policy *s, const char *text, int zone)
 			v6 = 0;
 		}
 	}
-	if (scan_denies(s, v6, a) || (v6 && scan_embedded(a, v4) &&
-	    scan_denies(s, 0, v4)))
+	embedded = v6 && scan_embedded(a, v4);
+	if (scan_in(s, SCAN_DENY, v6, a) || (embedded &&
+	    scan_in(s, SCAN_DENY, 0, v4)))
 		return 0;
-	if (!s->allow)
-		return 1;
-	for (i = 0; i < s->n; i++)
-		if (!s->rules[i].deny && scan_holds(&s->rules[i], v6, a))
-			allowed = 1;
-	return allowed;
+	/* An allow entry is an exception to --deny-private. */
+	if (s->allow)
+		return scan_in(s, SCAN_ALLOW, v6, a);
+	return !scan_in(s, SCAN_PRIVATE, v6, a) && !(embedded &&
+	    scan_in(s, SCAN_PRIVATE, 0, v4));
 }
 
 /* The answer's addresses, as dns.c writes them for CURLOPT_RESOLVE. */

@@ -174,8 +174,21 @@ check_lists(void)
 	    verdict(&p, "128.0.0.1") == ADDRPOLICY_NOT_ALLOWED);
 	addrpolicy_deny_private(&p);
 	addrpolicy_finish(&p);
-	CHECK("allow and --deny-private: the private range wins",
-	    verdict(&p, "127.0.0.1") == ADDRPOLICY_DENIED);
+	CHECK("allow and --deny-private: an allow entry is an exception, a "
+	    "--deny-addresses entry still wins",
+	    verdict(&p, "127.0.0.1") == ADDRPOLICY_PASS &&
+	    verdict(&p, "127.0.0.2") == ADDRPOLICY_DENIED &&
+	    verdict(&p, "10.0.0.1") == ADDRPOLICY_NOT_ALLOWED);
+	addrpolicy_free(&p);
+
+	add(&p, ADDRPOLICY_ALLOW, "10.0.0.5");
+	addrpolicy_deny_private(&p);
+	addrpolicy_finish(&p);
+	CHECK("--deny-private with one internal host allowed",
+	    verdict(&p, "10.0.0.5") == ADDRPOLICY_PASS &&
+	    verdict(&p, "10.0.0.6") == ADDRPOLICY_NOT_ALLOWED &&
+	    verdict(&p, "[::ffff:10.0.0.5]") == ADDRPOLICY_PASS &&
+	    verdict(&p, "8.8.8.8") == ADDRPOLICY_NOT_ALLOWED);
 	addrpolicy_free(&p);
 
 	add(&p, ADDRPOLICY_DENY, "::/0");
