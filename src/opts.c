@@ -49,7 +49,16 @@ static const struct opt opts_table[] = {
 	    "one object a line, {\"url\", \"id\", \"method\", \"headers\", "
 	    "\"data\"}" },
 	{ OPT("shard", 0, "K/N"), FN(optval_shard), .help = "keep only the lines "
-	    "whose index i has i mod N = K-1 (indices stay global)" },
+	    "whose index i has i mod N = K-1 (indices stay global); auto: K "
+	    "and N from a job array's environment (Slurm, Grid Engine, GitLab "
+	    "CI), auto/N: K only (also Kubernetes, AWS Batch)" },
+	{ OPT("shard-by", 0, "WHAT"), FN(optval_shard_by), .dflt = "index",
+	    .values = "index|host", .help = "index: by i as above; host: by "
+	    "FNV-1a-64 of the line's host mod N, so each host is one shard's" },
+	{ OPT("merge", 0, NULL), FLAG(merge, 1), .help = "merge the -k -f "
+	    "json outputs of a run's shards, the FILEs given as arguments ('-' "
+	    "is standard input), into one in index order; no other option "
+	    "applies" },
 	{ OPT("skip-done", 0, "FILE"), STRING(skip_done), .file = 1,
 	    .help = "skip the URLs a previous -f json output FILE records as "
 	    "ok (resume a run)" },
@@ -80,6 +89,9 @@ static const struct opt opts_table[] = {
 	    "transient, like 429,500-504" },
 	{ OPT("fail-fast", 0, NULL), FLAG(fail_fast, 1),
 	    .help = "the first failed task cancels all others" },
+	{ OPT("max-failures", 0, "N|P%"), FN(optval_max_failures),
+	    .dflt = "0", .help = "exit status 0 when at most N results (or P "
+	    "percent of them) are not ok" },
 	TITLE("Output:"),
 	{ OPT("keep-order", 'k', NULL), FLAG(keep_order, 1),
 	    .help = "write results in input order (default: as they "
@@ -241,6 +253,22 @@ opts_find(int ch)
 	return NULL;
 }
 
+/* cofetch --merge FILE...: the files are the arguments, nothing else. */
+static enum opts_status
+opts_merge(const struct config *c, int given)
+{
+	if (given > 1) {
+		msg_warn("--merge takes no other option");
+		return OPTS_USAGE;
+	}
+	if (c->nurls == 0) {
+		msg_warn("--merge needs the files to merge (FILE..., '-' for "
+		    "standard input)");
+		return OPTS_USAGE;
+	}
+	return OPTS_RUN;
+}
+
 static enum opts_status
 opts_unknown(char **argv, int ch)
 {
@@ -262,7 +290,7 @@ opts_parse(struct config *c, int argc, char **argv)
 	struct option		 lo[OPTS_COUNT + 1];
 	char			 so[OPTS_COUNT * 2 + 2];
 	const struct opt	*o;
-	int			 ch, rc;
+	int			 ch, rc, given = 0;
 
 	opts_defaults(c);
 	opts_getopt_tables(lo, so);
@@ -270,6 +298,7 @@ opts_parse(struct config *c, int argc, char **argv)
 	while ((ch = getopt_long(argc, argv, so, lo, NULL)) != -1) {
 		if ((o = opts_find(ch)) == NULL)
 			return opts_unknown(argv, ch);
+		given++;
 		if (o->field == offsetof(struct config, lines) &&
 		    o->type == OPT_UINT)
 			c->lines_given = 1;
@@ -280,6 +309,8 @@ opts_parse(struct config *c, int argc, char **argv)
 	}
 	c->urls = argv + optind;
 	c->nurls = (size_t)(argc - optind);
+	if (c->merge)
+		return opts_merge(c, given);
 	if (c->window == 0)
 		c->window = c->jobs * 4 > OPTS_MIN_WINDOW ? c->jobs * 4 :
 		    OPTS_MIN_WINDOW;
@@ -292,6 +323,7 @@ opts_free(struct config *c)
 	free(c->inputs);
 	free(c->resolves);
 	free(c->headers);
+	free(c->shard_from);
 	if (c->proxy_target != NULL) {
 		url_target_clear(c->proxy_target);
 		free(c->proxy_target);
@@ -300,4 +332,5 @@ opts_free(struct config *c)
 	c->inputs = NULL;
 	c->resolves = NULL;
 	c->headers = NULL;
+	c->shard_from = NULL;
 }

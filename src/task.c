@@ -24,6 +24,7 @@
 #include "lines.h"
 #include "msg.h"
 #include "retry.h"
+#include "shard.h"
 #include "task.h"
 #include "xfer.h"
 #include "xmalloc.h"
@@ -121,9 +122,22 @@ task_read_line(const struct task_env *env, const struct line *ln,
 }
 
 /*
- * An input line becomes a task, or NULL when --skip-done skips it.  A bad
- * line's task is done at once (a bad_input result that never takes a
- * permit); any other waits at the gate once stepped.
+ * --shard-by host: whether the line is another shard's; a bad line, with
+ * no host, goes by its index.  (By index, the scheduler decided before.)
+ */
+static int
+task_other_shard(const struct task_env *env, uint64_t index, const char *host)
+{
+	const struct config	*cfg = env->cfg;
+
+	return cfg->shard_by == SHARD_BY_HOST &&
+	    !shard_keeps(cfg->shard_k, cfg->shard_n, index, host);
+}
+
+/*
+ * An input line becomes a task, or NULL when --skip-done or --shard-by
+ * host skips it.  A bad line's task is done at once (a bad_input result
+ * that never takes a permit); any other waits at the gate once stepped.
  */
 struct task *
 task_admit(struct task_env *env, uint64_t index, const struct line *ln)
@@ -149,6 +163,10 @@ task_admit(struct task_env *env, uint64_t index, const struct line *ln)
 		bad = "empty URL";
 	if (bad == NULL)
 		bad = url_parse(t->url, &t->target, why, sizeof why);
+	if (task_other_shard(env, index, bad == NULL ? t->target.host : NULL)) {
+		task_free(t);
+		return NULL;
+	}
 	if (bad != NULL) {
 		result_fail(&t->res, ERR_BAD_INPUT, "%s", bad);
 		t->state = TS_DONE;
