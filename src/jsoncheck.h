@@ -9,8 +9,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
-/* Nested deeper is refused: cJSON, which reads jsonl ids, stops at 1000. */
-#define JSONCHECK_DEPTH_MAX	1024
+/* Nested deeper is refused, as cJSON (which reads jsonl ids) refuses it. */
+#define JSONCHECK_DEPTH_MAX	1000
 
 enum jsoncheck {
 	JSONCHECK_OK,		/* an object, the member a whole number */
