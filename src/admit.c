@@ -15,6 +15,7 @@
 #include "lines.h"
 #include "reqhdr.h"
 #include "schemeless.h"
+#include "shard.h"
 #include "task.h"
 #include "urlset.h"
 #include "validators.h"
@@ -58,6 +59,19 @@ task_validate(struct task *t, const struct validator *v)
 }
 
 /*
+ * --shard-by host: whether the line is another shard's; a bad line, with
+ * no host, goes by its index.  (By index, the scheduler decided before.)
+ */
+static int
+task_other_shard(const struct task_env *env, uint64_t index, const char *host)
+{
+	const struct config	*cfg = env->cfg;
+
+	return cfg->shard_by == SHARD_BY_HOST &&
+	    !shard_keeps(cfg->shard_k, cfg->shard_n, index, host);
+}
+
+/*
  * Whether a line whose URL (as fetched) is u is left out: --skip-done has
  * it as ok, or --unique has seen it already in this run.
  */
@@ -76,8 +90,8 @@ task_skips(struct task_env *env, const char *u, size_t len)
 }
 
 /*
- * An input line becomes a task, or NULL when --skip-done or --unique
- * leaves it out.  A bad line's task is done at once (a bad_input result
+ * An input line becomes a task, or NULL when --skip-done, --unique or
+ * --shard-by host leaves it out.  A bad line's task is done at once (a bad_input result
  * that never takes a permit); any other waits at the gate once stepped.
  */
 struct task *
@@ -111,6 +125,11 @@ task_admit(struct task_env *env, uint64_t index, const struct line *ln)
 		bad = "empty URL";
 	if (bad == NULL)
 		bad = task_target(t, why, sizeof why);
+	if (task_other_shard(env, index, bad == NULL ? t->target.host :
+	    NULL)) {
+		task_free(t);
+		return NULL;
+	}
 	if (bad != NULL)
 		task_bad(t, bad);
 	return t;

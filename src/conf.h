@@ -10,6 +10,7 @@
 
 #include "addrpolicy.h"
 #include "format.h"
+#include "shard.h"
 
 struct url_target;
 
@@ -33,6 +34,10 @@ struct config {
 	int64_t		  connect_timeout_ms;
 	int64_t		  deadline_ms;		/* --deadline; 0: none */
 	int		  fail_fast;
+	int		  merge;		/* --merge FILE... */
+	uint64_t	  max_failures;		/* --max-failures N, or ... */
+	uint32_t	  max_failures_ppm;	/* P%, in millionths; or
+						   CONF_FAILURES_BY_COUNT */
 	unsigned	  per_host;		/* --per-host; 0: no cap */
 	int		  threads;		/* --threads; -1: by -j and CPUs */
 	int64_t		  pace_us;		/* --rate: between starts; 0: none */
@@ -46,6 +51,8 @@ struct config {
 	int		  jsonl;		/* --input-format jsonl */
 	uint64_t	  shard_k;		/* --shard K/N: keep index */
 	uint64_t	  shard_n;		/*   i % N == K - 1; N 0: all */
+	enum shard_by	  shard_by;		/* --shard-by */
+	char		 *shard_from;		/* --shard auto: whence */
 	int		  keep_order;		/* -k */
 	size_t		  window;		/* -k reorder window */
 	enum format	  format;
@@ -85,6 +92,21 @@ struct config {
 	const char	**inputs;		/* -i sources, in order */
 	size_t		  ninputs;
 };
+
+#define CONF_FAILURES_BY_COUNT	UINT32_MAX
+
+/*
+ * Whether notok results of all those written are few enough for exit
+ * status 0 (--max-failures); results stay far below 2^64 / 10^6.
+ */
+static inline int
+conf_failures_allowed(const struct config *c, uint64_t notok,
+    uint64_t results)
+{
+	if (c->max_failures_ppm == CONF_FAILURES_BY_COUNT)
+		return notok <= c->max_failures;
+	return notok * 1000000 <= (uint64_t)c->max_failures_ppm * results;
+}
 
 /* Whether --retry-on counts this HTTP status as transient. */
 static inline int

@@ -27,6 +27,7 @@
 #include "gate.h"
 #include "input.h"
 #include "loop.h"
+#include "merge.h"
 #include "msg.h"
 #include "opts.h"
 #include "progress.h"
@@ -290,7 +291,8 @@ exit_status(const struct app *app)
 	}
 	if (app->signal != 0)
 		return 128 + app->signal;
-	return c->failed + c->cancelled > 0 ? EXIT_FAILED : EXIT_OK;
+	return conf_failures_allowed(&app->cfg, c->failed + c->cancelled,
+	    c->results) ? EXIT_OK : EXIT_FAILED;
 }
 
 /*
@@ -394,6 +396,28 @@ app_fail_early(struct app *app)
 	return EXIT_USAGE;
 }
 
+/* cofetch --merge FILE...: nothing is fetched. */
+static int
+app_merge(struct config *cfg)
+{
+	enum merge_status	status;
+
+	signal(SIGPIPE, SIG_IGN);
+	status = merge_files(cfg->urls, cfg->nurls);
+	opts_free(cfg);
+	switch (status) {
+	case MERGE_OK:
+		return EXIT_OK;
+	case MERGE_CLOSED:
+		return EXIT_SIGPIPE;
+	case MERGE_USAGE:
+		return EXIT_USAGE;
+	case MERGE_BAD:
+		break;
+	}
+	return EXIT_FAILED;
+}
+
 int
 main(int argc, char **argv)
 {
@@ -411,7 +435,11 @@ main(int argc, char **argv)
 	case OPTS_RUN:
 		break;
 	}
+	if (app.cfg.merge)
+		return app_merge(&app.cfg);
 	msg_set_verbose(app.cfg.verbose);
+	if (app.cfg.shard_from != NULL)
+		msg_debug("--shard auto: %s", app.cfg.shard_from);
 	locale_for_urls();
 	signal(SIGPIPE, SIG_IGN);
 	/* A file past ulimit -f is one URL's error (EFBIG), not our death. */

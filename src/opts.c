@@ -53,7 +53,16 @@ static const struct opt opts_table[] = {
 	    "one object a line, {\"url\", \"id\", \"method\", \"headers\", "
 	    "\"data\"}" },
 	{ OPT("shard", 0, "K/N"), FN(optval_shard), .help = "keep only the lines "
-	    "whose index i has i mod N = K-1 (indices stay global)" },
+	    "whose index i has i mod N = K-1 (indices stay global); auto: K "
+	    "and N from a job array's environment (Slurm, Grid Engine, GitLab "
+	    "CI), auto/N: K only (also Kubernetes, AWS Batch)" },
+	{ OPT("shard-by", 0, "WHAT"), FN(optval_shard_by), .dflt = "index",
+	    .values = "index|host", .help = "index: by i as above; host: by "
+	    "FNV-1a-64 of the line's host mod N, so each host is one shard's" },
+	{ OPT("merge", 0, NULL), FLAG(merge, 1), .help = "merge the -k -f "
+	    "json outputs of a run's shards, the FILEs given as arguments ('-' "
+	    "is standard input), into one in index order; no other option "
+	    "applies" },
 	{ OPT("skip-done", 0, "FILE"), STRING(skip_done), .file = 1,
 	    .help = "skip the URLs a previous -f json output FILE records as "
 	    "ok (resume a run)" },
@@ -96,6 +105,9 @@ static const struct opt opts_table[] = {
 	    "transient, like 429,500-504" },
 	{ OPT("fail-fast", 0, NULL), FLAG(fail_fast, 1),
 	    .help = "the first failed task cancels all others" },
+	{ OPT("max-failures", 0, "N|P%"), FN(optval_max_failures),
+	    .dflt = "0", .help = "exit status 0 when at most N results (or P "
+	    "percent of them) are not ok" },
 	TITLE("Output:"),
 	{ OPT("keep-order", 'k', NULL), FLAG(keep_order, 1),
 	    .help = "write results in input order (default: as they "
@@ -296,6 +308,22 @@ opts_find(int ch)
 	return NULL;
 }
 
+/* cofetch --merge FILE...: the files are the arguments, nothing else. */
+static enum opts_status
+opts_merge(const struct config *c, int given)
+{
+	if (given > 1) {
+		msg_warn("--merge takes no other option");
+		return OPTS_USAGE;
+	}
+	if (c->nurls == 0) {
+		msg_warn("--merge needs the files to merge (FILE..., '-' for "
+		    "standard input)");
+		return OPTS_USAGE;
+	}
+	return OPTS_RUN;
+}
+
 static enum opts_status
 opts_unknown(char **argv, int ch)
 {
@@ -317,7 +345,7 @@ opts_parse(struct config *c, int argc, char **argv)
 	struct option		 lo[OPTS_COUNT + 1];
 	char			 so[OPTS_COUNT * 2 + 2];
 	const struct opt	*o;
-	int			 ch, rc;
+	int			 ch, rc, given = 0;
 
 	opts_defaults(c);
 	opts_getopt_tables(lo, so);
@@ -325,6 +353,7 @@ opts_parse(struct config *c, int argc, char **argv)
 	while ((ch = getopt_long(argc, argv, so, lo, NULL)) != -1) {
 		if ((o = opts_find(ch)) == NULL)
 			return opts_unknown(argv, ch);
+		given++;
 		if (o->field == offsetof(struct config, lines) &&
 		    o->type == OPT_UINT)
 			c->lines_given = 1;
@@ -337,6 +366,8 @@ opts_parse(struct config *c, int argc, char **argv)
 		return OPTS_USAGE;
 	c->urls = argv + optind;
 	c->nurls = (size_t)(argc - optind);
+	if (c->merge)
+		return opts_merge(c, given);
 	if (c->revalidate != NULL && c->skip_done != NULL) {
 		msg_warn("--revalidate and --skip-done do not go together: "
 		    "a resumed run skips what --revalidate would check");
@@ -357,6 +388,7 @@ opts_free(struct config *c)
 	free(c->resolves);
 	free(c->headers);
 	addrpolicy_free(&c->addrpolicy);
+	free(c->shard_from);
 	if (c->proxy_target != NULL) {
 		url_target_clear(c->proxy_target);
 		free(c->proxy_target);
@@ -365,4 +397,5 @@ opts_free(struct config *c)
 	c->inputs = NULL;
 	c->resolves = NULL;
 	c->headers = NULL;
+	c->shard_from = NULL;
 }

@@ -19,6 +19,7 @@
 #include "msg.h"
 #include "optval.h"
 #include "result.h"
+#include "shard.h"
 #include "url.h"
 #include "xmalloc.h"
 
@@ -154,12 +155,47 @@ optval_set(struct config *c, const struct opt *o, const char *arg)
 	return -1;
 }
 
+static const char *
+optval_getenv(const char *name, void *arg)
+{
+	(void)arg;
+	return getenv(name);
+}
+
+/* --shard auto or auto/N: K, and N unless given, from the environment. */
+static int
+optval_shard_auto(struct config *c, const char *arg)
+{
+	char			 msg[768], *end;
+	unsigned long long	 given = 0;
+	uint64_t		 k, n;
+
+	if (strcmp(arg, "auto") != 0) {
+		errno = 0;
+		given = strtoull(arg + 5, &end, 10);
+		if (arg[4] != '/' || arg[5] < '0' || arg[5] > '9' ||
+		    *end != '\0' || errno != 0 || given == 0)
+			return optval_bad("shard", arg, "not auto/N with N "
+			    "from 1");
+	}
+	if (shard_auto(optval_getenv, NULL, given, &k, &n, msg,
+	    sizeof msg) != 0)
+		return optval_bad("shard", arg, msg);
+	c->shard_k = k;
+	c->shard_n = n;
+	free(c->shard_from);
+	c->shard_from = xstrdup(msg);
+	return 0;
+}
+
 int
 optval_shard(struct config *c, const char *arg)
 {
 	unsigned long long	k, n;
 	int			used = 0;
 
+	if (strncmp(arg, "auto", 4) == 0)
+		return optval_shard_auto(c, arg);
 	if (sscanf(arg, "%llu/%llu%n", &k, &n, &used) != 2 ||
 	    arg[used] != '\0' || arg[0] < '0' || arg[0] > '9' ||
 	    strchr(arg, '-') != NULL || strchr(arg, '+') != NULL)
@@ -168,6 +204,55 @@ optval_shard(struct config *c, const char *arg)
 		return optval_bad("shard", arg, "K must be from 1 to N");
 	c->shard_k = k;
 	c->shard_n = n;
+	free(c->shard_from);
+	c->shard_from = NULL;
+	return 0;
+}
+
+int
+optval_shard_by(struct config *c, const char *arg)
+{
+	if (strcmp(arg, "index") == 0)
+		c->shard_by = SHARD_BY_INDEX;
+	else if (strcmp(arg, "host") == 0)
+		c->shard_by = SHARD_BY_HOST;
+	else
+		return optval_bad("shard-by", arg, "not index or host");
+	return 0;
+}
+
+/*
+ * --max-failures N, or P% with at most four decimals, kept in millionths
+ * so that the exit status never hangs on a rounding.
+ */
+int
+optval_max_failures(struct config *c, const char *arg)
+{
+	char			*end;
+	unsigned long long	 v, frac = 0;
+	size_t			 ndec = 0;
+
+	errno = 0;
+	v = strtoull(arg, &end, 10);
+	if (arg[0] < '0' || arg[0] > '9' || errno != 0)
+		return optval_bad("max-failures", arg, "not N or P%");
+	if (*end == '\0') {
+		c->max_failures = v;
+		c->max_failures_ppm = CONF_FAILURES_BY_COUNT;
+		return 0;
+	}
+	if (*end == '.')
+		for (end++; *end >= '0' && *end <= '9' && ndec < 4; ndec++)
+			frac = frac * 10 + (unsigned long long)(*end++ - '0');
+	if (end[0] != '%' || end[1] != '\0' || end[-1] == '.')
+		return optval_bad("max-failures", arg, "not N or P% (a "
+		    "percentage with at most four decimals)");
+	for (; ndec < 4; ndec++)
+		frac *= 10;
+	if (v > 100 || (v == 100 && frac > 0))
+		return optval_bad("max-failures", arg, "a percentage is "
+		    "at most 100%");
+	c->max_failures_ppm = (uint32_t)(v * 10000 + frac);
 	return 0;
 }
 

@@ -46,6 +46,8 @@ struct opt {
 
 int	optval_set(struct config *, const struct opt *, const char *);
 int	optval_shard(struct config *, const char *);
+int	optval_shard_by(struct config *, const char *);
+int	optval_max_failures(struct config *, const char *);
 int	optval_rate(struct config *, const char *);
 int	optval_per_host_rate(struct config *, const char *);
 int	optval_retry_on(struct config *, const char *);

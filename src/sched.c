@@ -31,6 +31,7 @@
 #include "msg.h"
 #include "retry.h"
 #include "sched.h"
+#include "shard.h"
 #include "sink.h"
 #include "task.h"
 #include "urlset.h"
@@ -244,13 +245,17 @@ sched_task_done(struct task *t)
 	task_free(t);
 }
 
-/* Whether the line's index is another --shard's. */
+/*
+ * Whether the line's index is another --shard's (--shard-by host needs
+ * the line's host: task_admit decides).
+ */
 static int
 sched_other_shard(const struct sched *s, uint64_t index)
 {
 	const struct config	*cfg = s->env.cfg;
 
-	return cfg->shard_n > 0 && index % cfg->shard_n != cfg->shard_k - 1;
+	return cfg->shard_by == SHARD_BY_INDEX &&
+	    !shard_keeps(cfg->shard_k, cfg->shard_n, index, NULL);
 }
 
 /*

@@ -5,7 +5,7 @@
 . "$(dirname "$0")/lib.sh"
 top=${SRCDIR:-$(dirname "$0")/..}
 
-for target in lines jsonl utf8 format html url record addrpolicy; do
+for target in lines jsonl utf8 format html url record addrpolicy jsoncheck; do
 	corpus=$top/tests/fuzz/corpus/$target
 	n=$(find "$corpus" -type f | wc -l)
 	out=$("$FUZZDIR/fuzz_$target" "$corpus" 2>&1)
