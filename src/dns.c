@@ -39,6 +39,14 @@
 #define DNS_CACHE_MAX	65536
 #define DNS_TRIES	2
 
+/*
+ * Queries in flight at most; the rest wait their turn.  c-ares 1.18 sends
+ * every query to a server over one UDP socket: thousands at once overflow
+ * that socket's receive buffer and the server's (both drop datagrams
+ * silently), and each drop costs a retry after a timeout.
+ */
+#define DNS_INFLIGHT_MAX	200
+
 struct dns_sock {
 	struct dns_sock	*next;
 	ares_socket_t	 fd;
@@ -50,6 +58,7 @@ struct dns_query {
 	struct dns		*dns;
 	struct dns_entry	*entry;		/* NULL once given up */
 	struct event		*deadline;
+	TAILQ_ENTRY(dns_query)	 wait;		/* for its turn */
 };
 
 struct dns {
@@ -60,6 +69,9 @@ struct dns {
 	struct dns_sock		*socks;
 	struct dnscache		 cache;
 	int			 family;
+	unsigned		 inflight;	/* queries c-ares holds */
+	TAILQ_HEAD(, dns_query)	 waiting;	/* queries not sent yet */
+	struct event		*turn;		/* sends the next ones */
 	struct dns_stats	 stats;
 };
 
@@ -141,6 +153,8 @@ dns_family(void)
 	return AF_UNSPEC;
 }
 
+static void	dns_turn_cb(evutil_socket_t, short, void *);
+
 struct dns *
 dns_new(struct event_base *base, const struct config *cfg)
 {
@@ -156,8 +170,10 @@ dns_new(struct event_base *base, const struct config *cfg)
 	d->cfg = cfg;
 	d->family = dns_family();
 	dnscache_init(&d->cache, DNS_CACHE_MAX);
-	if ((d->timer = evtimer_new(base, dns_timer_cb, d)) == NULL)
+	if ((d->timer = evtimer_new(base, dns_timer_cb, d)) == NULL ||
+	    (d->turn = event_new(base, -1, 0, dns_turn_cb, d)) == NULL)
 		msg_fatal("cannot create the DNS timer");
+	TAILQ_INIT(&d->waiting);
 	memset(&o, 0, sizeof o);
 	o.sock_state_cb = dns_sock_state_cb;
 	o.sock_state_cb_data = d;
@@ -193,6 +209,14 @@ dns_new(struct event_base *base, const struct config *cfg)
 void
 dns_free(struct dns *d)
 {
+	struct dns_query	*q;
+
+	while ((q = TAILQ_FIRST(&d->waiting)) != NULL) {
+		TAILQ_REMOVE(&d->waiting, q, wait);
+		dnscache_remove(&d->cache, q->entry);
+		dns_entry_free(q->entry);
+		free(q);
+	}
 	ares_destroy(d->chan);
 	while (d->socks != NULL) {
 		struct dns_sock *s = d->socks;
@@ -202,6 +226,7 @@ dns_free(struct dns *d)
 		free(s);
 	}
 	event_free(d->timer);
+	event_free(d->turn);
 	dnscache_free(&d->cache);
 	ares_library_cleanup();
 	free(d);
@@ -248,12 +273,19 @@ dns_format(const struct ares_addrinfo *ai, struct buf *b)
 	return ttl;
 }
 
+/* A query c-ares is done with; the next one waiting may go. */
 static void
 dns_query_end(struct dns_query *q)
 {
+	struct dns	*d = q->dns;
+
 	if (q->deadline != NULL)
 		event_free(q->deadline);
 	free(q);
+	d->inflight--;
+	/* Inside c-ares: the next is sent from the loop. */
+	if (!TAILQ_EMPTY(&d->waiting))
+		event_active(d->turn, EV_TIMEOUT, 0);
 }
 
 /* Settles the entry; only the lasting failures (DNS_MISSING) are kept. */
@@ -318,16 +350,16 @@ dns_deadline_cb(evutil_socket_t fd, short what, void *arg)
 	dns_entry_free(e);
 }
 
+/* The query goes to c-ares: its --dns-timeout counts from here. */
 static void
-dns_query_start(struct dns *d, struct dns_entry *e)
+dns_query_send(struct dns_query *q)
 {
+	struct dns			*d = q->dns;
+	struct dns_entry		*e = q->entry;
 	struct ares_addrinfo_hints	 hints;
-	struct dns_query		*q;
 	struct timeval			 tv;
 
-	q = xcalloc(1, sizeof *q);
-	q->dns = d;
-	q->entry = e;
+	d->inflight++;
 	tv = clock_timeval(d->cfg->dns_timeout_ms * 1000);
 	if ((q->deadline = evtimer_new(d->base, dns_deadline_cb, q)) == NULL)
 		msg_fatal("cannot create a DNS deadline");
@@ -340,6 +372,36 @@ dns_query_start(struct dns *d, struct dns_entry *e)
 	d->stats.queries++;
 	ares_getaddrinfo(d->chan, e->key.name, NULL, &hints, dns_answer_cb, q);
 	dns_rearm(d);
+}
+
+/* Queries that waited for their turn, as far as there is room. */
+static void
+dns_turn_cb(evutil_socket_t fd, short what, void *arg)
+{
+	struct dns		*d = arg;
+	struct dns_query	*q;
+
+	(void)fd;
+	(void)what;
+	while (d->inflight < DNS_INFLIGHT_MAX &&
+	    (q = TAILQ_FIRST(&d->waiting)) != NULL) {
+		TAILQ_REMOVE(&d->waiting, q, wait);
+		dns_query_send(q);
+	}
+}
+
+static void
+dns_query_start(struct dns *d, struct dns_entry *e)
+{
+	struct dns_query	*q;
+
+	q = xcalloc(1, sizeof *q);
+	q->dns = d;
+	q->entry = e;
+	if (d->inflight < DNS_INFLIGHT_MAX)
+		dns_query_send(q);
+	else
+		TAILQ_INSERT_TAIL(&d->waiting, q, wait);
 }
 
 /* RFC 6761: localhost and its subdomains are loopback, asked of nobody. */

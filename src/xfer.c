@@ -484,6 +484,14 @@ xfer_shard_init(struct xfer *x, struct xfer_shard *sh,
 	sh->x = x;
 	sh->worker = w;
 	sh->cm = curlm_new(w != NULL ? w->base : x->base, xfer_finished, sh);
+	/*
+	 * libcurl 7.88 keeps at most four idle connections per easy handle
+	 * in the multi handle now; when a burst of transfers ends and their
+	 * handles leave before new ones come, it closes the connections past
+	 * that, and the next transfers connect again.  Room for the shard's
+	 * share of -j keeps every one of them.
+	 */
+	curlm_max_connects(sh->cm, (long)(x->cfg->jobs / x->nshards + 1));
 	easy_resolves_init(&sh->resolves);
 }
 

@@ -12,7 +12,7 @@
  * is an absolute URL (a client using us as its HTTP proxy) is served as
  * its path and counted as "proxied" in /stats.
  *
- * http (evhttp): /status/N[?ra=SECONDS] /bytes/N /cond/ID[?weak&two&ctl&badlm&
+ * http (evhttp): / (a home page) /status/N[?ra=SECONDS] /bytes/N /cond/ID[?weak&two&ctl&badlm&
  *   noetag&nolm] /cond-change/N/G /stats/cond /lines/N /delay/MS[/x] /drip/N/MS
  *   /endless[/html] /redirect/N /to/CODE?URL /echo[/KEY] /seen/KEY /gzip/N
  *   /preview /headers /stall /hang /utf8/bad /stats /stats/reset /dns/NAME

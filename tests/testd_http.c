@@ -308,6 +308,17 @@ route_drip(struct server *srv, struct evhttp_request *req,
 /* /status/N: a reply with status N. */
 static char	*query_param(const char *, const char *, size_t *);
 
+/* /: a site's home page, so a bare domain list has something to fetch. */
+static void
+route_home(struct server *srv, struct evhttp_request *req,
+    const struct route_args *a)
+{
+	(void)a;
+	content_type(req, "text/html; charset=utf-8");
+	reply_str(srv, req, 200, "<!doctype html>\n<title>A test site</title>"
+	    "\n<p>home</p>\n");
+}
+
 static void
 route_status(struct server *srv, struct evhttp_request *req,
     const struct route_args *a)
@@ -845,6 +856,8 @@ static const struct http_route {
 	{ "/stats",		ROUTE_REPORT,	route_stats },
 	{ "/dns/",		ROUTE_REPORT,	route_dns },
 	{ "/seen/",		ROUTE_REPORT,	route_seen },
+	{ "/$",			ROUTE_REQUEST,	route_home },
+	{ "/?",			ROUTE_REQUEST,	route_home },
 	{ "/status/#",		ROUTE_REQUEST,	route_status },
 	{ "/bytes/#",		ROUTE_REQUEST,	route_bytes },
 	{ "/lines/#",		ROUTE_REQUEST,	route_lines },
