@@ -3,7 +3,9 @@
  * parsed back with cJSON, so a check fails if the writer ever produces
  * invalid JSON or a wrong value.
  */
+#include <stdint.h>
 #include <stdlib.h>
+#include <time.h>
 
 #include <cJSON.h>
 
@@ -118,11 +120,53 @@ check_result_line(void)
 	result_clear(&r);
 }
 
+/* started: the civil date by hand, held to gmtime_r and strftime. */
+static void
+check_utc(void)
+{
+	struct buf	b;
+	struct tm	tm;
+	char		want[96];
+	time_t		secs;
+	int64_t		ms;
+	uint64_t	x = 88172645463325252ULL;
+	int		i, bad = 0;
+
+	buf_init(&b);
+	json_utc_ms(&b, 1764583200123LL);
+	CHECK_MEM("a known time", b.data, b.len, "\"2025-12-01T10:00:00.123Z\"",
+	    26);
+	for (i = 0; i < 200000; i++) {
+		x ^= x << 13;
+		x ^= x >> 7;
+		x ^= x << 17;
+		/* 1970 to 2400, leap days and century years included. */
+		ms = (int64_t)(x % 13569465600000ULL);
+		if (i < 4)
+			ms = (int64_t[]){ 0, 951782400000LL, 951868799999LL,
+			    4107542400000LL }[i];
+		secs = (time_t)(ms / 1000);
+		gmtime_r(&secs, &tm);
+		snprintf(want, sizeof want, "\"%04d-%02d-%02dT%02d:%02d:%02d."
+		    "%03dZ\"", tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday,
+		    tm.tm_hour, tm.tm_min, tm.tm_sec, (int)(ms % 1000));
+		buf_reset(&b);
+		json_utc_ms(&b, ms);
+		bad += b.len != strlen(want) || memcmp(b.data, want, b.len) != 0;
+	}
+	CHECK("200,000 times as gmtime_r says (1970-2400)", bad == 0);
+	buf_reset(&b);
+	json_utc_ms(&b, -1);
+	CHECK_MEM("unknown is null", b.data, b.len, "null", 4);
+	buf_free(&b);
+}
+
 int
 main(void)
 {
 	check_strings();
 	check_seconds();
 	check_result_line();
+	check_utc();
 	return unit_done("t_json");
 }
