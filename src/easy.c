@@ -216,6 +216,27 @@ easy_write_cb(char *data, size_t size, size_t n, void *arg)
 }
 
 /*
+ * Certificate authorities from a file alone, --cacert's or libcurl's own
+ * bundle, never also from a directory: libcurl 7.88 keeps the CA store it
+ * loaded in the multi handle only when no CA directory is set, and
+ * Debian's libcurl sets /etc/ssl/certs beside its bundle, so each new
+ * connection parsed the whole file again.  This also makes --cacert mean
+ * that file's authorities and no others, as documented.  A libcurl built
+ * with a directory and no bundle keeps its directory.
+ */
+static void
+easy_ca_file_only(const struct config *c, CURL *e)
+{
+	char	*bundle = NULL;
+
+	if (c->cacert == NULL &&
+	    (curl_easy_getinfo(e, CURLINFO_CAINFO, &bundle) != CURLE_OK ||
+	    bundle == NULL))
+		return;
+	curl_easy_setopt(e, CURLOPT_CAPATH, NULL);
+}
+
+/*
  * What every transfer of the run shares, set once per easy handle: the
  * handles are never reset, because curl_easy_reset() and setting all
  * options again cost more per request than the rest of cofetch's work.
@@ -247,6 +268,7 @@ easy_defaults(const struct config *c, CURL *e)
 	}
 	if (c->cacert != NULL)
 		curl_easy_setopt(e, CURLOPT_CAINFO, c->cacert);
+	easy_ca_file_only(c, e);
 	/*
 	 * Never the environment's http_proxy and the like: libcurl would
 	 * resolve such a proxy's name itself, and reads the environment

@@ -175,7 +175,7 @@ static const struct opt opts_table[] = {
 	{ OPT("insecure", 0, NULL), FLAG(insecure, 1),
 	    .help = "do not verify TLS certificates" },
 	{ OPT("cacert", 0, "FILE"), FN(optval_cacert), .file = 1,
-	    .help = "verify TLS certificates against the CAs in FILE" },
+	    .help = "verify TLS certificates against FILE's CAs alone" },
 	{ OPT("proxy", 0, "URL"), FN(optval_proxy), .help = "send every request "
 	    "through this proxy (http, https, socks4a or socks5h)" },
 	{ OPT("no-follow", 0, NULL), FLAG(follow, 0),

@@ -28,11 +28,24 @@ check_eq "--cacert with no such file is a usage error" 2 \
     "$("$COFETCH" --cacert "$TMP/none.pem" "$url" >/dev/null 2>&1; echo $?)"
 
 # Waiting to multiplex must not serialise an HTTP/1.1 server over TLS.
+# Its five connections read the CA file once: libcurl keeps the store it
+# loaded only when no CA directory is set beside the file.
 reset_stats
 seq 10 | sed "s|^|https://tls.test:$HTTPS_PORT/delay/500?n=|" >"$TMP/slow.txt"
-cf -j 5 --cacert "$TMP/cert.pem" -i "$TMP/slow.txt" >"$TMP/slow.json"
+strace -f -qq -e trace=openat -o "$TMP/opens" \
+    "$COFETCH" -q -f json --dns-servers "$DNS" -j 5 --cacert "$TMP/cert.pem" \
+    -i "$TMP/slow.txt" >"$TMP/slow.json"
 check_eq "https to HTTP/1.1: -j 5 runs 5 at once" 5 "$(stat peak)"
 check_eq "all ok" 10 "$(grep -c '"ok":true' "$TMP/slow.json")"
+check_eq "five connections, the CA file read once" 1 \
+    "$(grep -c "\"$TMP/cert.pem\"" "$TMP/opens")"
+bundle=$(curl-config --ca)
+strace -f -qq -e trace=openat -o "$TMP/opens" \
+    "$COFETCH" -q -f json --dns-servers "$DNS" -j 5 -i "$TMP/slow.txt" \
+    >"$TMP/slow.json"
+check_eq "without --cacert: ten handshakes fail, libcurl's bundle read once" \
+    "10 1" "$(grep -c '"error":"tls"' "$TMP/slow.json") \
+$(grep -c "\"$bundle\"" "$TMP/opens")"
 
 # HTTP/2, negotiated by ALPN, and multiplexed: 20 requests at -j 10 share
 # one connection.
