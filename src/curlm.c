@@ -51,6 +51,8 @@ struct curlm {
 	struct event		*timer;
 	int			 running;
 	unsigned		 inside;	/* easy handles in multi */
+	unsigned long		 conns;		/* sockets curl has open */
+	long			 max_conns;	/* CURLMOPT_MAXCONNECTS, or 0 */
 	struct curlm_sock	**socks;	/* by descriptor */
 	size_t			 nsocks;
 	curlm_done_fn		*done;
@@ -227,8 +229,10 @@ curlm_open_cb(void *arg, curlsocktype purpose, struct curl_sockaddr *a)
 	slot = curlm_sock_slot(cm, fd);
 	if (*slot != NULL) {
 		cm->unseen_closes++;
+		cm->conns--;
 		curlm_sock_free(slot);
 	}
+	cm->conns++;
 	return fd;
 }
 
@@ -236,7 +240,10 @@ curlm_open_cb(void *arg, curlsocktype purpose, struct curl_sockaddr *a)
 static int
 curlm_close_cb(void *arg, curl_socket_t fd)
 {
-	curlm_sock_free(curlm_sock_slot(arg, fd));
+	struct curlm	*cm = arg;
+
+	cm->conns--;
+	curlm_sock_free(curlm_sock_slot(cm, fd));
 	return close(fd);
 }
 
@@ -334,11 +341,25 @@ curlm_remove(struct curlm *cm, CURL *e)
 	cm->inside--;
 }
 
-/* At most n idle connections kept (libcurl keeps 4 per handle seen). */
+/*
+ * At most n connections kept, idle or in use (libcurl keeps 4 per handle
+ * seen); past that, returning one to the cache closes the oldest idle.
+ */
 void
 curlm_max_connects(struct curlm *cm, long n)
 {
+	cm->max_conns = n;
 	curl_multi_setopt(cm->multi, CURLMOPT_MAXCONNECTS, n);
+}
+
+/*
+ * Whether the connections curl has open already fill its cache, so that
+ * keeping one more after a transfer would close another.
+ */
+int
+curlm_full(const struct curlm *cm)
+{
+	return cm->max_conns > 0 && cm->conns >= (unsigned long)cm->max_conns;
 }
 
 /* Transfers in it now. */

@@ -19,6 +19,7 @@ void		 curlm_free(struct curlm *);
 CURLMcode	 curlm_add(struct curlm *, CURL *);
 void		 curlm_remove(struct curlm *, CURL *);
 void		 curlm_max_connects(struct curlm *, long);
+int		 curlm_full(const struct curlm *);
 unsigned	 curlm_running(const struct curlm *);
 unsigned long	 curlm_unseen_closes(const struct curlm *);
 

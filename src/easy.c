@@ -167,14 +167,36 @@ easy_resolver_start_cb(void *resolver, void *reserved, void *arg)
 	return addrpolicy_active(&p->cfg->addrpolicy);
 }
 
+/*
+ * Runs inside curl, at the end of a response's head: a redirect to be
+ * followed keeps the connection, as its next hop may go to the same
+ * host:port.  libcurl 7.88 reads CURLOPT_FORBID_REUSE only once the
+ * transfer is done (multi_done), so it may still change here.
+ */
+static void
+easy_keep_for_redirect(struct xfer_job *j)
+{
+	long	code = 0;
+
+	curl_easy_getinfo(j->priv.easy, CURLINFO_RESPONSE_CODE, &code);
+	if (!j->body->pol->follow || !http_redirects(code))
+		return;
+	j->priv.closes = 0;
+	curl_easy_setopt(j->priv.easy, CURLOPT_FORBID_REUSE, 0L);
+}
+
 /* Runs inside curl: record only. */
 static size_t
 easy_header_cb(char *data, size_t size, size_t n, void *arg)
 {
 	struct xfer_job	*j = arg;
+	size_t		 len = size * n;
 
-	bodysink_header(j->body, data, size * n);
-	return size * n;
+	if (j->priv.closes && len <= 2 && len > 0 &&
+	    (data[0] == '\r' || data[0] == '\n'))
+		easy_keep_for_redirect(j);
+	bodysink_header(j->body, data, len);
+	return len;
 }
 
 /*
@@ -431,6 +453,25 @@ easy_setup(struct easy_pool *p, CURL *e, struct xfer_job *j,
 	    CONF_HTTP_1_1 && (j->https || c->http_version == CONF_HTTP_2)));
 	easy_resolve_entry(j, e, r);
 	return easy_request(j, e);
+}
+
+/*
+ * As the transfer joins its multi handle, on that handle's thread: its
+ * connection is closed once it is done, not kept, when no other task is
+ * for its host:port and the connections open already fill the cache
+ * (full).  Kept, it would make libcurl 7.88 close the oldest idle one
+ * instead, and such an eviction leaves the closed connection's host in
+ * the cache as an empty entry until the multi handle goes
+ * (Curl_conncache_extract_oldest); every later eviction walks all of
+ * them, so over thousands of hosts each transfer's end cost a walk over
+ * every host evicted before.
+ */
+void
+easy_keep_connection(struct xfer_job *j, int full)
+{
+	j->priv.closes = j->host_alone && full;
+	curl_easy_setopt(j->priv.easy, CURLOPT_FORBID_REUSE,
+	    (long)j->priv.closes);
 }
 
 /*

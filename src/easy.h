@@ -34,6 +34,7 @@ void			 easy_put(struct easy_pool *, CURL *,
 void			 easy_limit(struct easy_pool *, size_t);
 CURLcode		 easy_setup(struct easy_pool *, CURL *,
 			    struct xfer_job *, struct easy_resolves *, long);
+void			 easy_keep_connection(struct xfer_job *, int);
 void			 easy_finish(struct xfer_job *,
 			    struct easy_resolves *);
 unsigned long		 easy_curl_resolves(const struct easy_pool *);

@@ -1,7 +1,8 @@
 /*
  * gate.c: the -j semaphore; per host:port, in a host table (only hosts
  * with live tasks, or paused, cost anything), the --per-host semaphore,
- * the --per-host-rate spacing and the pause after a 429; and --rate's
+ * the --per-host-rate spacing, the pause after a 429 and whether any
+ * other task is for it (gate_alone); and --rate's
  * spacing of all starts: one timer over a FIFO, a token bucket of one,
  * so never a burst.
  *
@@ -52,7 +53,6 @@ struct gate {
 	struct event_base	*base;
 	struct sema		 jobs;		/* -j */
 	struct hostmap		 hosts;
-	int			 host_rules;	/* any rule needs the hosts */
 	int			 backoff;
 	TAILQ_HEAD(, gate_host)	 paused;
 	unsigned		 npaused;
@@ -79,8 +79,6 @@ gate_new(struct event_base *base, const struct config *cfg, uint64_t seed)
 	sema_init(&g->jobs, cfg->jobs);
 	hostmap_init(&g->hosts);
 	g->backoff = !cfg->no_host_backoff;
-	g->host_rules = cfg->per_host > 0 || cfg->per_host_pace_us > 0 ||
-	    g->backoff;
 	TAILQ_INIT(&g->paused);
 	TAILQ_INIT(&g->pacing);
 	if (cfg->pace_us > 0 &&
@@ -233,8 +231,7 @@ gate_ticket_init(struct gate *g, struct gate_ticket *tk, const char *host,
 {
 	tk->wait.grant = gate_granted;
 	tk->ready = ready;
-	if (g->host_rules)
-		tk->host = gate_host_get(g, host, port);
+	tk->host = gate_host_get(g, host, port);
 }
 
 /* The task ends: whatever the ticket waits for or holds goes back. */
@@ -479,6 +476,15 @@ gate_answer(struct gate *g, const char *host, long port, long status,
 		    h->key.port, (double)(until - now) / 1e6, status);
 	}
 	gate_host_arm(g, h);
+}
+
+/* 1 when no other task of the run is for the ticket's host:port. */
+int
+gate_alone(const struct gate_ticket *tk)
+{
+	const struct gate_host	*h = tk->host;
+
+	return h != NULL && h->key.refs - (h->paused ? 1 : 0) == 1;
 }
 
 /* Tasks holding a -j permit now. */

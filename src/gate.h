@@ -29,7 +29,7 @@ enum gate_status {
 
 struct gate_ticket {
 	struct sema_waiter	 wait;		/* the host's, then the -j one */
-	struct gate_host	*host;		/* referenced; NULL: no host rule */
+	struct gate_host	*host;		/* referenced; NULL: bad line */
 	int			 has_host;	/* holds its host's permit */
 	int			 has_turn;	/* past its host's turn */
 	int			 has_job;	/* holds a -j permit */
@@ -59,6 +59,7 @@ enum gate_status gate_pace(struct gate *, struct gate_ticket *);
 void		 gate_leave(struct gate *, struct gate_ticket *);
 void		 gate_cancel(struct gate *, struct gate_ticket *);
 void		 gate_answer(struct gate *, const char *, long, long, int64_t);
+int		 gate_alone(const struct gate_ticket *);
 unsigned	 gate_in_flight(const struct gate *);
 unsigned	 gate_room(const struct gate *);
 unsigned	 gate_shrink(struct gate *, unsigned);

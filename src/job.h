@@ -27,6 +27,7 @@ struct xfer_job_priv {
 	struct xfer_shard	*shard;		/* the multi handle it is in */
 	int			 in_multi;	/* the shard thread's to know */
 	int			 aborting;	/* xfer_abort() on its way */
+	int			 closes;	/* its connection is not kept */
 	void			*resolve;	/* curl_slist for RESOLVE */
 	struct hostmap_entry	*entry;		/* its host:port's, referenced */
 	void			*headers;	/* curl_slist, a line's own */
@@ -45,6 +46,7 @@ struct xfer_job {
 						   first hop's: no credentials */
 	const char		*host;		/* where it connects: the URL's, */
 	long			 port;		/*   or the proxy's */
+	int			 host_alone;	/* no other task to host:port */
 	int			 https;		/* the URL's scheme */
 	const char		*addrs;		/* "a,[b]" from DNS; NULL: the
 						   host is an IPv6 literal */

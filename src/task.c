@@ -471,6 +471,8 @@ task_transfer(struct task *t)
 	j->foreign = task_foreign_hop(t);
 	j->host = to->host;
 	j->port = to->port;
+	j->host_alone = to == &t->target && !j->foreign &&
+	    gate_alone(&t->ticket);
 	j->https = t->target.https;
 	j->addrs = t->dnsw.addrs;
 	j->began = t->t_start;

@@ -151,6 +151,7 @@ xfer_add(struct xfer_shard *sh, struct xfer_job *j)
 {
 	CURLMcode	rc;
 
+	easy_keep_connection(j, curlm_full(sh->cm));
 	if ((rc = curlm_add(sh->cm, j->priv.easy)) == CURLM_OK) {
 		j->priv.in_multi = 1;
 		return;

@@ -88,6 +88,25 @@ seq 5000 | sed "s|^|$HTTP/status/200?burst=|" >"$TMP/5000.txt"
 "$COFETCH" -q -j 50 -i "$TMP/5000.txt" >/dev/null
 check_range "-j 50: 5,000 requests on about 50 connections" 1 60 \
     "$(stat connections)"
+# A connection no other task wants is closed when the cache is full,
+# rather than kept at the cost of an older one: libcurl 7.88 leaves the
+# host of each connection it closes that way in its cache for good, and
+# walks them all at the next.  -j 1 keeps two connections: c.test's goes,
+# and a.test's second URL finds its own (libcurl closed a.test's, the
+# oldest, told by the millisecond: four).  A redirect to be followed
+# keeps it for its next hop (five without).  Each count is less /stats'
+# own connection.
+cn() {
+	reset_stats
+	"$COFETCH" --dns-servers "$DNS" -q -j 1 "$@" >"$TMP/cn.out"
+	echo "$(grep -c '^200' "$TMP/cn.out") $(( $(stat connections) - 1 ))"
+}
+check_eq "-j 1 over a b c a: 4 ok, 3 connections" "4 3" \
+    "$(cn "http://a.test:$PORT/delay/20" "http://b.test:$PORT/delay/20" \
+    "http://c.test:$PORT/delay/20" "http://a.test:$PORT/delay/20?2")"
+check_eq "...a b c with two redirects on c: 3 ok, 3 connections" "3 3" \
+    "$(cn "http://a.test:$PORT/delay/20" "http://b.test:$PORT/delay/20" \
+    "http://c.test:$PORT/redirect/2")"
 
 v=$("$COFETCH" --version)
 check "--version names the libraries" bash -c \
