@@ -177,6 +177,13 @@ bodysink_header(struct bodysink *b, const char *data, size_t len)
  * Content-Type (or NULL), and whether it is compressed: what the body is
  * for is decided once per hop, not per chunk.
  */
+/* Whether a response of this status is a redirect the task follows. */
+int
+bodysink_follows(const struct bodysink_policy *pol, long status)
+{
+	return pol->follow && http_redirects(status);
+}
+
 void
 bodysink_begin(struct bodysink *b, long status, const char *ctype,
     int compressed)
@@ -185,7 +192,7 @@ bodysink_begin(struct bodysink *b, long status, const char *ctype,
 	b->decode_left = UINT64_MAX;
 	if (compressed && b->pol->max_decoded > 0)
 		b->decode_left = b->pol->max_decoded;
-	if (b->pol->follow && http_redirects(status)) {
+	if (bodysink_follows(b->pol, status)) {
 		b->hop = HOP_BODY_DRAINED;
 		return;
 	}

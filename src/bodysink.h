@@ -81,6 +81,7 @@ void	bodysink_init(struct bodysink *, const struct bodysink_policy *);
 void	bodysink_free(struct bodysink *);
 int	bodysink_open(struct bodysink *, uint64_t, const char *);
 void	bodysink_header(struct bodysink *, const char *, size_t);
+int	bodysink_follows(const struct bodysink_policy *, long);
 void	bodysink_begin(struct bodysink *, long, const char *, int);
 enum bodysink_status bodysink_write(struct bodysink *, const char *, size_t);
 void	bodysink_end(struct bodysink *, struct result *, int);

@@ -179,7 +179,7 @@ easy_keep_for_redirect(struct xfer_job *j)
 	long	code = 0;
 
 	curl_easy_getinfo(j->priv.easy, CURLINFO_RESPONSE_CODE, &code);
-	if (!j->body->pol->follow || !http_redirects(code))
+	if (!bodysink_follows(j->body->pol, code))
 		return;
 	j->priv.closes = 0;
 	curl_easy_setopt(j->priv.easy, CURLOPT_FORBID_REUSE, 0L);
@@ -192,7 +192,7 @@ easy_header_cb(char *data, size_t size, size_t n, void *arg)
 	struct xfer_job	*j = arg;
 	size_t		 len = size * n;
 
-	if (j->priv.closes && len <= 2 && len > 0 &&
+	if (j->priv.closes && len > 0 && len <= 2 &&
 	    (data[0] == '\r' || data[0] == '\n'))
 		easy_keep_for_redirect(j);
 	bodysink_header(j->body, data, len);

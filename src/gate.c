@@ -2,9 +2,8 @@
  * gate.c: the -j semaphore; per host:port, in a host table (only hosts
  * with live tasks, or paused, cost anything), the --per-host semaphore,
  * the --per-host-rate spacing, the pause after a 429 and whether any
- * other task is for it (gate_alone); and --rate's
- * spacing of all starts: one timer over a FIFO, a token bucket of one,
- * so never a burst.
+ * other task is for it (gate_alone); and --rate's spacing of all starts:
+ * one timer over a FIFO, a token bucket of one, so never a burst.
  *
  * A host's turn comes in FIFO order once its pause is over and, with
  * --per-host-rate, once the last start to it is far enough back; only one

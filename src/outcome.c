@@ -16,7 +16,6 @@
 
 #include "bodysink.h"
 #include "clock.h"
-#include "http.h"
 #include "job.h"
 #include "outcome.h"
 #include "result.h"
@@ -187,7 +186,7 @@ outcome_location(struct xfer_job *j, CURL *e)
 {
 	free(j->location);
 	j->location = NULL;
-	if (j->body->pol->follow && http_redirects(j->res->status))
+	if (bodysink_follows(j->body->pol, j->res->status))
 		j->location = outcome_info_str(e, CURLINFO_REDIRECT_URL);
 }
 
