@@ -35,6 +35,20 @@ check_eq "latency server: /delay/50 is 200 after 50 ms, /nope is 404" \
 	"\(.status) \(.time.total >= 0.05) \(.bytes)" else .status end' \
     "$TMP/delayd.json" | paste -sd'|')"
 
+# scripts/bench's libcurl floor (tests/curlfloor) counts 2xx, other
+# statuses and failures, and holds -j past the 1,000 transfers it gives
+# a multi handle.
+printf '%s\n' "$DELAY/delay/10" "$DELAY/delay/10" "" "$DELAY/nope" \
+    http://127.0.0.1:1/ >"$TMP/floor.txt"
+out=$("$CURLFLOOR" -j 2 -i "$TMP/floor.txt")
+check_eq "libcurl floor: 2 ok, 1 other, 1 failed, exit 1" \
+    "status codes: 2 2xx, 1 other, 1 failed|1" "$out|$?"
+reset_stats
+seq 3000 | sed "s|^|$HTTP/delay/300?n=|" >"$TMP/floor.txt"
+out=$("$CURLFLOOR" -j 1500 -i "$TMP/floor.txt")
+check_eq "libcurl floor: -j 1500 (two multi handles): 3,000 ok, 1,500 in flight" \
+    "status codes: 3000 2xx, 0 other, 0 failed|0|1500" "$out|$?|$(stat peak)"
+
 if [ "$(ulimit -Hn)" != unlimited ] && [ "$(ulimit -Hn)" -lt 10100 ]; then
 	for name in "in flight" "all done" "W5's shape"; do
 		ok "# skip -j 10000 $name: the hard open-file limit is $(ulimit -Hn)"

@@ -26,6 +26,13 @@ check_eq "wrong name in the certificate: tls" tls \
     "https://other.test:$HTTPS_PORT/" | jq -r .error)"
 check_eq "--cacert with no such file is a usage error" 2 \
     "$("$COFETCH" --cacert "$TMP/none.pem" "$url" >/dev/null 2>&1; echo $?)"
+# scripts/bench's libcurl floor over HTTPS: -c trusts the CA.
+echo "https://127.0.0.1:$HTTPS_PORT/status/200" >"$TMP/floor.txt"
+check_eq "libcurl floor over HTTPS: verified with -c, failed without" \
+    "1 2xx, 0 other, 0 failed|0 2xx, 0 other, 1 failed" \
+    "$({ "$CURLFLOOR" -1 -c "$TMP/cert.pem" -j 1 -i "$TMP/floor.txt"
+	"$CURLFLOOR" -1 -j 1 -i "$TMP/floor.txt"; } |
+	sed 's/^status codes: //' | paste -sd'|')"
 
 # Waiting to multiplex must not serialise an HTTP/1.1 server over TLS.
 # Its five connections read the CA file once: libcurl keeps the store it
