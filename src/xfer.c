@@ -31,6 +31,7 @@
 #include "conf.h"
 #include "curlm.h"
 #include "easy.h"
+#include "hash.h"
 #include "job.h"
 #include "loop.h"
 #include "mbox.h"
@@ -46,7 +47,7 @@
  * its time there.  Past XFER_SHARD_MAX transfers they are spread over
  * several, each with its own timer, socket events and DNS entries
  * (CURLOPT_RESOLVE lands in the multi handle's cache); a new transfer
- * goes to the least busy.
+ * goes to its host:port's, or when that one is full to the least busy.
  */
 #define XFER_SHARD_MAX	1000
 
@@ -277,13 +278,26 @@ xfer_done_cb(const struct mbox_msg *m, size_t n, void *arg)
 		xfer_back(m[i].to, m[i].kind, m[i].what);
 }
 
+/*
+ * A job goes to the shard its host:port hashes to while that one has
+ * room, for a connection is kept in one multi handle's cache and only its
+ * transfers reuse it; past that, to the least busy.  The least busy alone
+ * spread every host over every shard, each opening connections of its
+ * own (docs/PERFORMANCE.md).
+ */
 static struct xfer_shard *
-xfer_shard_pick(struct xfer *x)
+xfer_shard_pick(struct xfer *x, const struct xfer_job *j)
 {
-	struct xfer_shard	*best = &x->shards[0];
+	struct xfer_shard	*best;
+	uint64_t		 h;
 	size_t			 i;
 
-	for (i = 1; i < x->nshards; i++)
+	h = hash_bytes(HASH_SEED, j->host, strlen(j->host));
+	h = hash_mix(hash_bytes(h, &j->port, sizeof j->port));
+	best = &x->shards[h % x->nshards];
+	if (best->added < XFER_SHARD_MAX)
+		return best;
+	for (i = 0; i < x->nshards; i++)
 		if (x->shards[i].added < best->added)
 			best = &x->shards[i];
 	return best;
@@ -326,7 +340,7 @@ xfer_start(struct xfer *x, struct xfer_job *j)
 		return;
 	}
 	j->priv.easy = e;
-	sh = j->priv.shard = xfer_shard_pick(x);
+	sh = j->priv.shard = xfer_shard_pick(x, j);
 	sh->added++;
 	if ((crc = easy_setup(x->pool, e, j, &sh->resolves, budget_ms)) ==
 	    CURLE_OK) {
