@@ -279,11 +279,8 @@ xfer_done_cb(const struct mbox_msg *m, size_t n, void *arg)
 }
 
 /*
- * A job goes to the shard its host:port hashes to while that one has
- * room, for a connection is kept in one multi handle's cache and only its
- * transfers reuse it; past that, to the least busy.  The least busy alone
- * spread every host over every shard, each opening connections of its
- * own (docs/PERFORMANCE.md).
+ * Its host:port's shard while that one has room: only the transfers of
+ * the multi handle that keeps a connection reuse it (docs/PERFORMANCE.md).
  */
 static struct xfer_shard *
 xfer_shard_pick(struct xfer *x, const struct xfer_job *j)

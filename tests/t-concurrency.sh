@@ -69,8 +69,8 @@ else
 	# Past 1,000 transfers they run in several multi handles, and a
 	# connection is kept in one: a host's transfers go to the same one.
 	# 200 names at --per-host 4 and -j 4000 (four multi handles, with
-	# and without transfer threads) need 800 connections (1f15a2e: 1,394
-	# with --threads 0); the test server counts /stats' own as well.
+	# and without transfer threads) need 800 connections (with the least
+	# busy alone, 1,394 at --threads 0); the test server counts /stats' own as well.
 	for h in $(seq 200); do
 		seq 20 | sed "s|^|http://h$h.test:$PORT/delay/50?n=|"
 	done >"$TMP/hosts.txt"
