@@ -43,11 +43,12 @@ printf '%s\n' "$DELAY/delay/10" "$DELAY/delay/10" "" "$DELAY/nope" \
 out=$("$CURLFLOOR" -j 2 -i "$TMP/floor.txt")
 check_eq "libcurl floor: 2 ok, 1 other, 1 failed, exit 1" \
     "status codes: 2 2xx, 1 other, 1 failed|1" "$out|$?"
+# The delay outlasts connecting them, on a busy machine too.
 reset_stats
-seq 3000 | sed "s|^|$HTTP/delay/300?n=|" >"$TMP/floor.txt"
+seq 1500 | sed "s|^|$HTTP/delay/3000?n=|" >"$TMP/floor.txt"
 out=$("$CURLFLOOR" -j 1500 -i "$TMP/floor.txt")
 check_eq "libcurl floor: -j 1500 over two multi handles, 1,500 in flight" \
-    "status codes: 3000 2xx, 0 other, 0 failed|0|1500" "$out|$?|$(stat peak)"
+    "status codes: 1500 2xx, 0 other, 0 failed|0|1500" "$out|$?|$(stat peak)"
 
 if [ "$(ulimit -Hn)" != unlimited ] && [ "$(ulimit -Hn)" -lt 10100 ]; then
 	for name in "in flight" "all done" "W5's shape" "hosts, no threads" \
