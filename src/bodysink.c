@@ -172,17 +172,18 @@ bodysink_header(struct bodysink *b, const char *data, size_t len)
 	buf_addc(h, '\n');
 }
 
-/*
- * A hop's first body bytes are coming, from a response with this status,
- * Content-Type (or NULL), and whether it is compressed: what the body is
- * for is decided once per hop, not per chunk.
- */
 /* Whether a response of this status is a redirect the task follows. */
 int
 bodysink_follows(const struct bodysink_policy *pol, long status)
 {
 	return pol->follow && http_redirects(status);
 }
+
+/*
+ * A hop's first body bytes are coming, from a response with this status,
+ * Content-Type (or NULL), and whether it is compressed: what the body is
+ * for is decided once per hop, not per chunk.
+ */
 
 void
 bodysink_begin(struct bodysink *b, long status, const char *ctype,

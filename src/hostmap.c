@@ -15,8 +15,8 @@
 
 #define HOSTMAP_BUCKETS	64	/* at first */
 
-/* Names are folded to lower case, as they compare. */
-static uint64_t
+/* A host:port's hash, its name folded to lower case as names compare. */
+uint64_t
 hostmap_hash(const char *name, long port)
 {
 	uint64_t	h = HASH_SEED;

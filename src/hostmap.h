@@ -27,6 +27,7 @@ struct hostmap {
 	size_t			  count;
 };
 
+uint64_t		 hostmap_hash(const char *, long);
 void			 hostmap_init(struct hostmap *);
 void			 hostmap_free(struct hostmap *);
 struct hostmap_entry	*hostmap_find(const struct hostmap *, const char *,

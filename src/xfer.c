@@ -31,7 +31,7 @@
 #include "conf.h"
 #include "curlm.h"
 #include "easy.h"
-#include "hash.h"
+#include "hostmap.h"
 #include "job.h"
 #include "loop.h"
 #include "mbox.h"
@@ -286,12 +286,9 @@ static struct xfer_shard *
 xfer_shard_pick(struct xfer *x, const struct xfer_job *j)
 {
 	struct xfer_shard	*best;
-	uint64_t		 h;
 	size_t			 i;
 
-	h = hash_bytes(HASH_SEED, j->host, strlen(j->host));
-	h = hash_mix(hash_bytes(h, &j->port, sizeof j->port));
-	best = &x->shards[h % x->nshards];
+	best = &x->shards[hostmap_hash(j->host, j->port) % x->nshards];
 	if (best->added < XFER_SHARD_MAX)
 		return best;
 	for (i = 0; i < x->nshards; i++)

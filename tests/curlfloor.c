@@ -2,9 +2,9 @@
  * curlfloor.c: libcurl's floor for scripts/bench.  The least a client on
  * libcurl's multi_socket interface and one libevent loop does per URL: a
  * URL read, a transfer started, its body dropped, its status counted, its
- * easy handle reused; with the two things cofetch does to keep libcurl
- * 7.88 linear (below).  What cofetch spends beyond this is its own; what
- * this spends beyond h2load is libcurl's and OpenSSL's.
+ * easy handle reused; with what cofetch does to keep libcurl 7.88 linear
+ * at thousands of transfers (below).  What cofetch spends beyond this is
+ * its own; what this spends beyond h2load is libcurl's and OpenSSL's.
  *
  * usage: curlfloor -i FILE -j N [-c CAFILE] [-1]
  * Prints "status codes: N 2xx, M other, F failed"; exits 0 when every URL
